@@ -1,0 +1,38 @@
+import type { User, UserProfile, UserStatus } from './user.js';
+
+export interface NewUser {
+  id: string;
+  status: UserStatus;
+  profile: UserProfile;
+  passwordHash: string | null;
+  now: Date;
+}
+
+/**
+ * Users and their credentials. Every verb is atomic on its own.
+ */
+export interface IdentityStore {
+  /** Inserts a user. Throws ConflictError('login') when the login (case-insensitive) exists. */
+  createUser(user: NewUser): Promise<User>;
+  findUserById(id: string): Promise<User | null>;
+  /** Case-insensitive lookup. */
+  findUserByLogin(login: string): Promise<User | null>;
+  /** Resets the failure counter and stamps lastLogin. */
+  recordLoginSuccess(userId: string, now: Date): Promise<void>;
+  /**
+   * Atomically adds one to the failure counter and returns the new count.
+   * Safe under concurrency: N parallel calls return N distinct counts.
+   */
+  recordLoginFailure(userId: string, now: Date): Promise<number>;
+  /** Sets status and stamps statusChanged/lastUpdated (lockout, unlock, lifecycle). */
+  setUserStatus(userId: string, status: UserStatus, now: Date): Promise<void>;
+  /**
+   * LOCKED_OUT → ACTIVE with the failure counter back at 0, only if the user is locked now.
+   * True for the one caller that unlocked.
+   */
+  unlockUser(userId: string, now: Date): Promise<boolean>;
+  /** Replaces the password hash (e.g. rehash with stronger parameters). */
+  updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<void>;
+  /** Deletes the user and everything that belongs to them (factors, sessions, codes). */
+  deleteUser(userId: string): Promise<boolean>;
+}

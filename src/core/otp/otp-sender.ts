@@ -1,0 +1,69 @@
+import type { Clock } from '../clock.js';
+import { AuthError } from '../errors.js';
+import type { Factor } from '../factors/factor.js';
+import type { User } from '../identity/user.js';
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mail-message.js';
+import { otpMail } from '../mail/templates.js';
+import { enforceLimit } from '../ratelimit/enforce.js';
+import type { RateLimiter, RateLimitRule } from '../ratelimit/rate-limiter.js';
+import type { OtpPurpose } from './otp-record.js';
+import type { OtpService } from './otp-service.js';
+
+export interface OtpSenderOptions {
+  otps: OtpService;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  clock: Clock;
+  logger: Logger;
+  productName: string;
+  resendIntervalSeconds: number;
+  sendsPerHour: number;
+}
+
+/**
+ * Issues a code and mails it, throttled per factor (Okta: once per 5 s) and per account (hourly cap).
+ * A failed delivery hands the interval back, so the user can ask again at once.
+ */
+export class OtpSender {
+  private readonly intervalRule: RateLimitRule | null;
+  private readonly hourlyRule: RateLimitRule;
+
+  constructor(private readonly o: OtpSenderOptions) {
+    this.intervalRule =
+      o.resendIntervalSeconds > 0
+        ? { name: 'otp-send:interval', limit: 1, windowMs: o.resendIntervalSeconds * 1000 }
+        : null;
+    this.hourlyRule = { name: 'otp-send:hour', limit: o.sendsPerHour, windowMs: 3_600_000 };
+  }
+
+  async send(user: User, factor: Factor, purpose: OtpPurpose): Promise<Date> {
+    const now = this.o.clock.now();
+    const factorKey = `${user.id}:${factor.id}`;
+    if (this.intervalRule !== null) await enforceLimit(this.o.limiter, this.intervalRule, factorKey, now);
+    await enforceLimit(this.o.limiter, this.hourlyRule, user.id, now);
+
+    const { code, record } = await this.o.otps.issue(user.id, factor.id, purpose);
+    const to = factor.profile.email ?? user.profile.email;
+    const message = otpMail({
+      to,
+      code,
+      purpose,
+      expiresAt: record.expiresAt,
+      lifetimeSeconds: this.o.otps.lifetimeSeconds,
+      productName: this.o.productName,
+      firstName: user.profile.firstName,
+    });
+    try {
+      await this.o.mailer.send(message);
+    } catch (error) {
+      // The code never reached the user: kill it and let them ask again without waiting.
+      await this.o.otps.revoke(user.id, factor.id, purpose);
+      if (this.intervalRule !== null) await this.o.limiter.reset(this.intervalRule, factorKey, now);
+      this.o.logger.error({ userId: user.id, factorId: factor.id, purpose, err: error }, 'otp mail not delivered');
+      throw error instanceof AuthError ? error : new AuthError('mail_delivery_failed', 'Mail delivery failed', { cause: error });
+    }
+    this.o.logger.info({ userId: user.id, factorId: factor.id, purpose }, 'otp sent');
+    return record.expiresAt;
+  }
+}

@@ -1,0 +1,102 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../clock.js';
+import { AuthError } from '../errors.js';
+import { sha256Hex } from '../hashing.js';
+import type { IdentityStore } from '../identity/identity-store.js';
+import type { UserProfile } from '../identity/user.js';
+import type { Logger } from '../logger.js';
+import { randomToken, type Random } from '../random.js';
+import type { SessionService } from '../session/session-service.js';
+import type { GrantStore } from './grant-store.js';
+
+export interface SsoServiceOptions {
+  grants: GrantStore;
+  identity: IdentityStore;
+  sessions: SessionService;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** HS256 key, at least 32 bytes. */
+  secret: Uint8Array;
+  issuer: string;
+  grantLifetimeSeconds: number;
+  tokenLifetimeSeconds: number;
+  /** Tolerated clock difference when verifying, in seconds. */
+  clockSkewSeconds?: number;
+}
+
+const RESERVED_CLAIMS = new Set(['sub', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti']);
+const invalidToken = (cause?: unknown) => new AuthError('invalid_token', 'Invalid token provided', { cause });
+
+/**
+ * Seed `/api/sso/*`: a single-use grant code from an ACTIVE session, exchanged once for an
+ * HS256 JWT carrying the user's profile, verified with an allow-list of one algorithm.
+ */
+export class SsoService {
+  constructor(private readonly o: SsoServiceOptions) {
+    if (o.secret.byteLength < 32) throw new Error('the SSO signing secret must be at least 32 bytes');
+  }
+
+  async grant(sessionToken: string): Promise<string> {
+    const session = await this.o.sessions.requireActive(sessionToken);
+    const now = this.o.clock.now();
+    const code = randomToken(this.o.random, 32);
+    await this.o.grants.createGrant({
+      codeHash: sha256Hex(code),
+      userId: session.userId,
+      sessionHash: session.tokenHash,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.o.grantLifetimeSeconds * 1000),
+    });
+    this.o.logger.info({ event: 'sso.grant', userId: session.userId }, 'sso grant issued');
+    return code;
+  }
+
+  async token(code: string): Promise<string> {
+    const now = this.o.clock.now();
+    const grant = await this.o.grants.consumeGrant(sha256Hex(code), now);
+    if (grant === null) throw invalidToken();
+    // The code is bound to its session: if that session ended meanwhile, the code dies with it.
+    const [user, sessionAlive] = await Promise.all([
+      this.o.identity.findUserById(grant.userId),
+      this.o.sessions.isActiveByHash(grant.sessionHash, grant.userId),
+    ]);
+    if (user === null || !sessionAlive || user.status !== 'ACTIVE') throw invalidToken();
+    const iat = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({ ...profileClaims(user.profile) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setIssuer(this.o.issuer)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.o.tokenLifetimeSeconds)
+      .setJti(randomToken(this.o.random, 16))
+      .sign(this.o.secret);
+    this.o.logger.info({ event: 'sso.token', userId: user.id }, 'sso token issued');
+    return token;
+  }
+
+  /** The profile inside a valid token; invalid_token for any other alg, bad signature, expiry or issuer. */
+  async verify(token: string): Promise<Record<string, unknown>> {
+    try {
+      const { payload } = await jwtVerify(token, this.o.secret, {
+        algorithms: ['HS256'],
+        issuer: this.o.issuer,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: this.o.clockSkewSeconds ?? 60,
+        currentDate: this.o.clock.now(),
+      });
+      const profile: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(payload)) if (!RESERVED_CLAIMS.has(key)) profile[key] = value;
+      return profile;
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw invalidToken(error);
+      throw error;
+    }
+  }
+}
+
+function profileClaims(profile: UserProfile): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(profile)) if (value !== undefined) claims[key] = value;
+  return claims;
+}

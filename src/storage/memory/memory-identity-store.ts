@@ -1,0 +1,106 @@
+import { ConflictError } from '../../core/errors.js';
+import type { IdentityStore } from '../../core/identity/identity-store.js';
+import { normalizeLogin, type User } from '../../core/identity/user.js';
+import { copy, jsonCopy, type MemoryState } from './memory-state.js';
+
+export function createMemoryIdentityStore(state: MemoryState): IdentityStore {
+  const update = (userId: string, change: (user: User) => void): void => {
+    const user = state.users.get(userId);
+    if (user !== undefined) change(user);
+  };
+
+  return {
+    async createUser(input) {
+      const login = normalizeLogin(input.profile.login);
+      if (state.users.has(input.id)) throw new ConflictError('user_id');
+      if (state.logins.has(login)) throw new ConflictError('login');
+      const user: User = {
+        id: input.id,
+        status: input.status,
+        created: copy(input.now),
+        // Same stamps as the SQL store: activated only for a user created ACTIVE; no status change yet.
+        activated: input.status === 'ACTIVE' ? copy(input.now) : null,
+        statusChanged: null,
+        lastLogin: null,
+        lastUpdated: copy(input.now),
+        passwordChanged: input.passwordHash === null ? null : copy(input.now),
+        profile: jsonCopy(input.profile),
+        passwordHash: input.passwordHash,
+        failedLogins: 0,
+      };
+      state.users.set(user.id, user);
+      state.logins.set(login, user.id);
+      return copy(user);
+    },
+
+    async findUserById(id) {
+      const user = state.users.get(id);
+      return user === undefined ? null : copy(user);
+    },
+
+    async findUserByLogin(login) {
+      const id = state.logins.get(normalizeLogin(login));
+      const user = id === undefined ? undefined : state.users.get(id);
+      return user === undefined ? null : copy(user);
+    },
+
+    async recordLoginSuccess(userId, now) {
+      update(userId, (user) => {
+        user.failedLogins = 0;
+        user.lastLogin = copy(now);
+      });
+    },
+
+    async recordLoginFailure(userId) {
+      const user = state.users.get(userId);
+      if (user === undefined) return 0;
+      user.failedLogins += 1;
+      return user.failedLogins;
+    },
+
+    async setUserStatus(userId, status, now) {
+      update(userId, (user) => {
+        user.status = status;
+        user.statusChanged = copy(now);
+        user.lastUpdated = copy(now);
+      });
+    },
+
+    async unlockUser(userId, now) {
+      let unlocked = false;
+      update(userId, (user) => {
+        if (user.status !== 'LOCKED_OUT') return;
+        user.status = 'ACTIVE';
+        user.failedLogins = 0;
+        user.statusChanged = copy(now);
+        user.lastUpdated = copy(now);
+        unlocked = true;
+      });
+      return unlocked;
+    },
+
+    async updatePasswordHash(userId, passwordHash, now) {
+      update(userId, (user) => {
+        user.passwordHash = passwordHash;
+        user.lastUpdated = copy(now);
+      });
+    },
+
+    async deleteUser(userId) {
+      const user = state.users.get(userId);
+      if (user === undefined) return false;
+      for (const [id, factor] of state.factors) if (factor.userId === userId) state.factors.delete(id);
+      for (const [slot, id] of state.otpSlots) {
+        if (state.otps.get(id)?.userId === userId) {
+          state.otps.delete(id);
+          state.otpSlots.delete(slot);
+        }
+      }
+      for (const [hash, session] of state.sessions) if (session.userId === userId) state.sessions.delete(hash);
+      for (const [hash, grant] of state.grants) if (grant.userId === userId) state.grants.delete(hash);
+      state.logins.delete(normalizeLogin(user.profile.login));
+      state.users.delete(userId);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { skipReasons } from './backends.js';
+
+export default function setup(): void {
+  for (const reason of skipReasons()) {
+    process.stdout.write(`\n[latchkey tests] ${reason}\n`);
+  }
+}
