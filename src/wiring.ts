@@ -13,6 +13,10 @@ import { cryptoRandom, type Random } from './core/random.js';
 import type { RateLimiter } from './core/ratelimit/rate-limiter.js';
 import { SessionService } from './core/session/session-service.js';
 import { SsoService } from './core/sso/sso-service.js';
+import { AuditLog } from './core/audit/audit-log.js';
+import { EmailFactorStrategy } from './core/factors/email-factor-strategy.js';
+import type { FactorType } from './core/factors/factor.js';
+import type { FactorStrategy } from './core/factors/factor-strategy.js';
 import type { Stores } from './core/stores.js';
 import { Argon2PasswordHasher } from './crypto/argon2-password-hasher.js';
 import { DevMailboxMailer } from './delivery/dev-mailbox-mailer.js';
@@ -20,6 +24,7 @@ import { RetryingMailer } from './delivery/retrying-mailer.js';
 import { SmtpMailer } from './delivery/smtp-mailer.js';
 import { buildApp } from './http/app.js';
 import { oktaWireContext } from './http/wire/okta-objects.js';
+import { MemoryEventStore } from './storage/memory/memory-event-store.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
 import { createRedis } from './storage/redis/redis-client.js';
 import { RedisRateLimiter } from './storage/redis/redis-rate-limiter.js';
@@ -166,6 +171,13 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       tokenLifetimeSeconds: config.ssoTokenLifetimeSeconds,
     });
 
+    // TODO(issue 3): a SQL-backed System Log store.
+    const eventStore = new MemoryEventStore();
+    const events = new AuditLog({ store: eventStore, clock, random, logger });
+    const strategies = new Map<FactorType, FactorStrategy>([
+      ['email', new EmailFactorStrategy({ factors: stores.factors, otps, sender, clock, random })],
+    ]);
+
     const app = await buildApp({
       logger,
       random,
@@ -187,6 +199,19 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
         wire: oktaWireContext(config.publicUrl),
         errorsAs200: config.errorsAs200,
         apiRequestsPerIpPerMinute: config.rateLimits.apiPerIp,
+      },
+      okta: {
+        clock,
+        random,
+        logger,
+        wire: oktaWireContext(config.publicUrl),
+        stores,
+        hasher,
+        sessions,
+        limiter,
+        strategies,
+        events,
+        eventStore,
       },
       devMailbox: config.devMailbox && overrides.mailer === undefined ? { mailbox: stores.mailbox } : null,
       ready: async () => {

@@ -6,6 +6,8 @@ import { randomToken, type Random } from '../core/random.js';
 import type { ApiDeps } from './api/api-deps.js';
 import { apiPlugin } from './api/api-plugin.js';
 import { devMailboxPlugin, type DevMailboxDeps } from './dev/dev-mailbox-plugin.js';
+import type { OktaDeps } from './okta/okta-deps.js';
+import { oktaPlugin } from './okta/okta-plugin.js';
 
 export interface AppDeps {
   logger: FastifyBaseLogger;
@@ -15,6 +17,7 @@ export interface AppDeps {
   trustProxy: boolean;
   version: string;
   api: ApiDeps;
+  okta: OktaDeps;
   /** Present only in embedded, non-production mode with no SMTP server. */
   devMailbox: DevMailboxDeps | null;
   /** Readiness probe: resolves when the stores answer. */
@@ -69,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  await app.register(oktaPlugin, { ...deps.okta, prefix: '/api/v1' });
   await app.register(apiPlugin, { ...deps.api, prefix: '/api' });
   if (deps.devMailbox !== null) await app.register(devMailboxPlugin, { ...deps.devMailbox, prefix: '/dev/mailbox' });
 

@@ -37,20 +37,20 @@ export class OtpSender {
     this.hourlyRule = { name: 'otp-send:hour', limit: o.sendsPerHour, windowMs: 3_600_000 };
   }
 
-  async send(user: User, factor: Factor, purpose: OtpPurpose): Promise<Date> {
+  async send(user: User, factor: Factor, purpose: OtpPurpose, lifetimeSeconds?: number): Promise<Date> {
     const now = this.o.clock.now();
     const factorKey = `${user.id}:${factor.id}`;
     if (this.intervalRule !== null) await enforceLimit(this.o.limiter, this.intervalRule, factorKey, now);
     await enforceLimit(this.o.limiter, this.hourlyRule, user.id, now);
 
-    const { code, record } = await this.o.otps.issue(user.id, factor.id, purpose);
+    const { code, record } = await this.o.otps.issue(user.id, factor.id, purpose, lifetimeSeconds);
     const to = factor.profile.email ?? user.profile.email;
     const message = otpMail({
       to,
       code,
       purpose,
       expiresAt: record.expiresAt,
-      lifetimeSeconds: this.o.otps.lifetimeSeconds,
+      lifetimeSeconds: lifetimeSeconds ?? this.o.otps.lifetimeSeconds,
       productName: this.o.productName,
       firstName: user.profile.firstName,
     });
