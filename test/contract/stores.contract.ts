@@ -242,6 +242,24 @@ export function storesContract(name: string, factory: () => Promise<StoresHandle
         expect(await stores.identity.unlockUser('nobody', at(4))).toBe(false);
       });
 
+      it('changes the password: new hash, passwordChanged, counter reset, PASSWORD_EXPIRED → ACTIVE', async () => {
+        await seedUser();
+        await stores.identity.recordLoginFailure('u1', at(1));
+        await stores.identity.setUserStatus('u1', 'PASSWORD_EXPIRED', at(2));
+        await stores.identity.changePassword('u1', '$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3', at(3));
+        expect(await stores.identity.findUserById('u1')).toMatchObject({
+          passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3',
+          passwordChanged: at(3),
+          failedLogins: 0,
+          status: 'ACTIVE',
+          statusChanged: at(3),
+          lastUpdated: at(3),
+        });
+        await stores.identity.setUserStatus('u1', 'SUSPENDED', at(4));
+        await stores.identity.changePassword('u1', '$argon2id$v=19$m=19456,t=2,p=1$bmV4$bmV4', at(5));
+        expect(await stores.identity.findUserById('u1')).toMatchObject({ status: 'SUSPENDED', passwordChanged: at(5) });
+      });
+
       it('replaces the password hash without touching passwordChanged', async () => {
         await seedUser();
         await stores.identity.updatePasswordHash('u1', '$argon2id$v=19$m=65536,t=3,p=4$bmV3$bmV3', at(6));

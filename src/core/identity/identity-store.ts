@@ -31,6 +31,11 @@ export interface IdentityStore {
    * True for the one caller that unlocked.
    */
   unlockUser(userId: string, now: Date): Promise<boolean>;
+  /**
+   * A new password chosen by the user or set by an admin: replaces the hash, stamps
+   * passwordChanged, resets the failure counter, and PASSWORD_EXPIRED becomes ACTIVE.
+   */
+  changePassword(userId: string, passwordHash: string, now: Date): Promise<void>;
   /** Replaces the password hash (e.g. rehash with stronger parameters). */
   updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<void>;
   /** Deletes the user and everything that belongs to them (factors, sessions, codes). */

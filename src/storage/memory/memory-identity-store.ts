@@ -79,6 +79,19 @@ export function createMemoryIdentityStore(state: MemoryState): IdentityStore {
       return unlocked;
     },
 
+    async changePassword(userId, passwordHash, now) {
+      update(userId, (user) => {
+        user.passwordHash = passwordHash;
+        user.passwordChanged = copy(now);
+        user.failedLogins = 0;
+        user.lastUpdated = copy(now);
+        if (user.status === 'PASSWORD_EXPIRED') {
+          user.status = 'ACTIVE';
+          user.statusChanged = copy(now);
+        }
+      });
+    },
+
     async updatePasswordHash(userId, passwordHash, now) {
       update(userId, (user) => {
         user.passwordHash = passwordHash;

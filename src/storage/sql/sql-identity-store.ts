@@ -66,6 +66,23 @@ export function createSqlIdentityStore(db: Kysely<DatabaseSchema>, capabilities:
       return result.numUpdatedRows > 0n;
     },
 
+    async changePassword(userId, passwordHash, now) {
+      const at = toMillis(now);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ password_hash: passwordHash, password_changed: at, failed_logins: 0, last_updated: at })
+          .where('id', '=', userId)
+          .execute();
+        await trx
+          .updateTable('users')
+          .set({ status: 'ACTIVE', status_changed: at })
+          .where('id', '=', userId)
+          .where('status', '=', 'PASSWORD_EXPIRED')
+          .execute();
+      });
+    },
+
     // A rehash re-encodes the same password, so passwordChanged is left alone.
     async updatePasswordHash(userId, passwordHash, now) {
       await db
