@@ -156,7 +156,6 @@ export function expectOktaError(res: HttpResult, status: number, errorCode: stri
     errorCauses: expect.any(Array),
     message: expect.stringContaining(errorCode),
   });
-  // The HTTP status and the status in the body agree unless ERRORS_AS_200 is on.
   expectNoInternals(res);
 }
 

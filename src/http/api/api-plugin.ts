@@ -29,10 +29,18 @@ export const apiPlugin: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   });
 
   api.setErrorHandler(async (error, request, reply) => {
+    // No such route: a body that fails to parse (e.g. an empty JSON body on a wrong method) must
+    // not turn the seed's 404 into a 400. Rate limits (AuthError) still answer as themselves.
+    if (request.is404 && !(error instanceof AuthError)) {
+      return reply.code(deps.errorsAs200 ? 200 : 404).type('application/json; charset=utf-8').send({ error: '404' });
+    }
     const wire = toSeedError(error, request.id, deps.random);
     if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (!(error instanceof AuthError)) request.log.info({ err: error }, 'request rejected');
     reply.headers(wire.headers);
+    // The route's 200 schema describes its success body: serialized through it, an error body sent
+    // as 200 failed ("success" is required!) and became Fastify's own 500. Plain JSON instead.
+    if (deps.errorsAs200) reply.serializer((payload: unknown) => JSON.stringify(payload));
     return reply.code(deps.errorsAs200 ? 200 : wire.status).type('application/json; charset=utf-8').send(wire.body);
   });
 
