@@ -135,6 +135,8 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       clock,
       random,
       logger,
+      limiter,
+      verifyPerAccountPerMinute: config.rateLimits.otpVerifyPerAccount,
     });
     const login = new PasswordLogin({
       identity: stores.identity,

@@ -483,6 +483,18 @@ export function storesContract(name: string, factory: () => Promise<StoresHandle
         await stores.otps.revokeAll('u1', 'f2', 'challenge', at(42));
       });
 
+      it('tells when the newest code of a factor was issued, used or not, but not revoked ones', async () => {
+        expect(await stores.otps.lastIssuedAt('u1', 'f1')).toBeNull();
+        await stores.otps.issue(otp('o1', 'u1', 'f1', { purpose: 'enroll', createdAt: at(10) }));
+        await stores.otps.consume('o1', at(11));
+        expect(await stores.otps.lastIssuedAt('u1', 'f1')).toEqual(at(10));
+        await stores.otps.issue(otp('o2', 'u1', 'f1', { purpose: 'challenge', createdAt: at(20) }));
+        expect(await stores.otps.lastIssuedAt('u1', 'f1')).toEqual(at(20));
+        await stores.otps.revokeAll('u1', 'f1', 'challenge', at(21));
+        expect(await stores.otps.lastIssuedAt('u1', 'f1')).toEqual(at(10));
+        expect(await stores.otps.lastIssuedAt('u1', 'f2')).toBeNull();
+      });
+
       it('refuses a code for an unknown user and a duplicate id', async () => {
         await expectUserNotFound(stores.otps.issue(otp('o1', 'nobody', 'f1')));
         await stores.otps.issue(otp('o1', 'u1', 'f1'));

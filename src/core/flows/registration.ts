@@ -9,6 +9,8 @@ import { normalizeLogin, type User } from '../identity/user.js';
 import type { Logger } from '../logger.js';
 import type { OtpSender } from '../otp/otp-sender.js';
 import type { OtpService } from '../otp/otp-service.js';
+import { enforceLimit } from '../ratelimit/enforce.js';
+import type { RateLimiter } from '../ratelimit/rate-limiter.js';
 import { oktaId, type Random } from '../random.js';
 import { factorTransition } from './factor-lifecycle.js';
 
@@ -21,6 +23,8 @@ export interface RegistrationOptions {
   clock: Clock;
   random: Random;
   logger: Logger;
+  limiter: RateLimiter;
+  verifyPerAccountPerMinute: number;
 }
 
 export interface RegisterInput {
@@ -93,6 +97,12 @@ export class Registration {
       return;
     }
     if (factorTransition(factor.status, 'activate') === null) throw alreadyActive();
+    await enforceLimit(
+      this.o.limiter,
+      { name: 'otp-verify:account', limit: this.o.verifyPerAccountPerMinute, windowMs: 60_000 },
+      user.id,
+      this.o.clock.now(),
+    );
     await this.o.otps.verify(user.id, factor.id, 'enroll', otp);
     if (!(await this.o.factors.activateFactor(factor.id, this.o.clock.now()))) throw alreadyActive();
   }

@@ -76,6 +76,11 @@ export class OtpService {
     return record;
   }
 
+  /** When the newest code of this factor (any purpose, used or not) was issued; null if none. */
+  latestIssuedAt(userId: string, factorId: string): Promise<Date | null> {
+    return this.o.store.lastIssuedAt(userId, factorId);
+  }
+
   async revoke(userId: string, factorId: string, purpose: OtpPurpose): Promise<void> {
     await this.o.store.revokeAll(userId, factorId, purpose, this.o.clock.now());
   }

@@ -16,6 +16,11 @@ export interface OtpStore {
   registerAttempt(id: string, maxAttempts: number): Promise<number | null>;
   /** Marks the code used if it is still unused; true for exactly one caller. */
   consume(id: string, now: Date): Promise<boolean>;
-  /** Kills every unconsumed code of this user, factor and purpose (e.g. after a failed send). */
+  /**
+   * When the newest code of this factor (any purpose, used or not) was issued; null if none.
+   * Revoked codes are gone and do not count.
+   */
+  lastIssuedAt(userId: string, factorId: string): Promise<Date | null>;
+  /** Removes every unconsumed code of this user, factor and purpose (e.g. after a failed send). */
   revokeAll(userId: string, factorId: string, purpose: OtpPurpose, now: Date): Promise<void>;
 }

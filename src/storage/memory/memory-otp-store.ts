@@ -35,10 +35,21 @@ export function createMemoryOtpStore(state: MemoryState): OtpStore {
       return true;
     },
 
-    async revokeAll(userId, factorId, purpose, now) {
-      const id = state.otpSlots.get(otpSlot(userId, factorId, purpose));
+    async lastIssuedAt(userId, factorId) {
+      const times = [...state.otps.values()]
+        .filter((r) => r.userId === userId && r.factorId === factorId)
+        .map((r) => r.createdAt.getTime());
+      return times.length === 0 ? null : new Date(Math.max(...times));
+    },
+
+    async revokeAll(userId, factorId, purpose, _now) {
+      const slot = otpSlot(userId, factorId, purpose);
+      const id = state.otpSlots.get(slot);
       const record = id === undefined ? undefined : state.otps.get(id);
-      if (record !== undefined && record.consumedAt === null) record.consumedAt = copy(now);
+      if (id !== undefined && record !== undefined && record.consumedAt === null) {
+        state.otps.delete(id);
+        state.otpSlots.delete(slot);
+      }
     },
   };
 }

@@ -74,10 +74,21 @@ export function createSqlOtpStore(db: Kysely<DatabaseSchema>, capabilities: SqlC
       return result.numUpdatedRows > 0n;
     },
 
-    async revokeAll(userId, factorId, purpose, now) {
+    async lastIssuedAt(userId, factorId) {
+      const row = await db
+        .selectFrom('otps')
+        .select('created_at')
+        .where('user_id', '=', userId)
+        .where('factor_id', '=', factorId)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return row === undefined ? null : fromMillis(row.created_at);
+    },
+
+    // A revoked code never reached its user, so it leaves no trace (and does not hold back a resend).
+    async revokeAll(userId, factorId, purpose, _now) {
       await db
-        .updateTable('otps')
-        .set({ consumed_at: toMillis(now) })
+        .deleteFrom('otps')
         .where('user_id', '=', userId)
         .where('factor_id', '=', factorId)
         .where('purpose', '=', purpose)
