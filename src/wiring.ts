@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
-import { loadOrCreateSecrets } from './config/secrets.js';
+import { loadOrAddSecret, loadOrCreateSecrets } from './config/secrets.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { MfaChallenge } from './core/flows/mfa-challenge.js';
 import { PasswordLogin } from './core/flows/password-login.js';
@@ -14,7 +14,14 @@ import type { RateLimiter } from './core/ratelimit/rate-limiter.js';
 import { SessionService } from './core/session/session-service.js';
 import { SsoService } from './core/sso/sso-service.js';
 import { AuditLog } from './core/audit/audit-log.js';
+import { ApiTokenService } from './core/apitokens/api-token-service.js';
+import { UserAdmin } from './core/identity/user-admin.js';
 import { EmailFactorStrategy } from './core/factors/email-factor-strategy.js';
+import { PushApprovals } from './core/factors/push-approvals.js';
+import { PushFactorStrategy } from './core/factors/push-factor-strategy.js';
+import { QrTickets } from './core/factors/qr-tickets.js';
+import { SecretCipher } from './core/factors/secret-cipher.js';
+import { TotpFactorStrategy } from './core/factors/totp-factor-strategy.js';
 import type { FactorType } from './core/factors/factor.js';
 import type { FactorStrategy } from './core/factors/factor-strategy.js';
 import type { Stores } from './core/stores.js';
@@ -24,13 +31,23 @@ import { RetryingMailer } from './delivery/retrying-mailer.js';
 import { SmtpMailer } from './delivery/smtp-mailer.js';
 import { buildApp } from './http/app.js';
 import { oktaWireContext } from './http/wire/okta-objects.js';
-import { MemoryEventStore } from './storage/memory/memory-event-store.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
 import { createRedis } from './storage/redis/redis-client.js';
 import { RedisRateLimiter } from './storage/redis/redis-rate-limiter.js';
 import { openDatabase, type SqlDatabase } from './storage/sql/database.js';
 import { createSqlStores } from './storage/sql/sql-stores.js';
 
+import { AuthorizeService } from './core/oidc/authorize-service.js';
+import { customAuthorizationServer, orgAuthorizationServer, orgId } from './core/oidc/authorization-server.js';
+import { ClientService } from './core/oidc/client-service.js';
+import { KeyCipher } from './core/oidc/key-cipher.js';
+import { KeyRing } from './core/oidc/key-ring.js';
+import { TokenMinter } from './core/oidc/token-minter.js';
+import { TokenService } from './core/oidc/token-service.js';
+import type { OidcDeps } from './http/oidc/oidc-deps.js';
+import { createSqlOidcStores } from './storage/sql/sql-oidc-stores.js';
+import { AuthnService } from './core/flows/authn/authn-service.js';
+import { PasswordCheck } from './core/flows/password-check.js';
 /** What tests (and benchmarks) may replace; production uses the defaults. */
 export interface Overrides {
   clock?: Clock;
@@ -48,6 +65,8 @@ export interface Latchkey {
   app: FastifyInstance;
   stores: Stores;
   database: SqlDatabase;
+  /** The OIDC provider's key ring and client registry (CLI, tests). */
+  oidc: { keys: KeyRing; clients: ClientService };
   close(): Promise<void>;
 }
 
@@ -126,7 +145,11 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       idleSeconds: config.session.idleSeconds,
       maxSeconds: config.session.maxSeconds,
     });
+    // issue 3: the System Log, recorded by the sign-in flows below and read at /api/v1/logs.
+    const eventStore = stores.events;
+    const events = new AuditLog({ store: eventStore, clock, random, logger });
     const registration = new Registration({
+      events,
       identity: stores.identity,
       factors: stores.factors,
       hasher,
@@ -139,6 +162,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       verifyPerAccountPerMinute: config.rateLimits.otpVerifyPerAccount,
     });
     const login = new PasswordLogin({
+      events,
       identity: stores.identity,
       factors: stores.factors,
       hasher,
@@ -150,6 +174,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       limits: { perIp: config.rateLimits.loginPerIp, perAccount: config.rateLimits.loginPerAccount },
     });
     const mfa = new MfaChallenge({
+      events,
       identity: stores.identity,
       factors: stores.factors,
       otps,
@@ -161,6 +186,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       verifyPerAccountPerMinute: config.rateLimits.otpVerifyPerAccount,
     });
     const sso = new SsoService({
+      events,
       grants: stores.grants,
       identity: stores.identity,
       sessions,
@@ -173,12 +199,144 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       tokenLifetimeSeconds: config.ssoTokenLifetimeSeconds,
     });
 
-    // TODO(issue 3): a SQL-backed System Log store.
-    const eventStore = new MemoryEventStore();
-    const events = new AuditLog({ store: eventStore, clock, random, logger });
+    // --- issue 3: management API tokens (SSWS) and the System Log (SQL-backed) ---
+    const apiTokens = new ApiTokenService({ store: stores.apiTokens, clock, random });
+    const users = new UserAdmin({
+      identity: stores.identity,
+      factors: stores.factors,
+      sessions: stores.sessions,
+      hasher,
+      events,
+      clock,
+      random,
+    });
+    // --- end issue 3: API tokens and System Log ---
+    // --- issue 3: TOTP and push factors (the authenticator side: approval pages, QR images) ---
+    let factorSecretKeys = config.factors.secretKeys;
+    if (factorSecretKeys === undefined) {
+      const { secret, created, path } = loadOrAddSecret(config.dataDir, 'factorSecretKey');
+      logger.warn({ path }, created ? 'FACTOR_SECRET_KEY not set: generated one and stored it (mode 0600)' : 'FACTOR_SECRET_KEY not set: using the generated key stored in the data folder');
+      factorSecretKeys = [secret];
+    }
+    const factorCipher = new SecretCipher(factorSecretKeys, random);
+    const qrTickets = new QrTickets({ cipher: factorCipher, clock, lifetimeSeconds: 600 });
+    const totpStrategy = new TotpFactorStrategy({
+      factors: stores.factors,
+      cipher: factorCipher,
+      limiter,
+      clock,
+      random,
+      issuer: config.productName,
+      qrCodeUrl: (uri) => `${config.publicUrl}/authenticator/qr?ticket=${qrTickets.issue(uri).ticket}`,
+      maxAttempts: 5,
+    });
+    const pushStrategy = new PushFactorStrategy({
+      factors: stores.factors,
+      transactions: stores.pushTransactions,
+      mailer,
+      limiter,
+      clock,
+      random,
+      logger,
+      productName: config.productName,
+      approvalPageUrl: (token) => `${config.publicUrl}/authenticator/push/${token}`,
+      lifetimeSeconds: config.factors.pushLifetimeSeconds,
+      sendsPerHour: config.otp.sendsPerHour,
+    });
+    const pushApprovals = new PushApprovals({ transactions: stores.pushTransactions, factors: stores.factors, clock, logger, events });
+    // --- end issue 3: TOTP and push factors ---
     const strategies = new Map<FactorType, FactorStrategy>([
       ['email', new EmailFactorStrategy({ factors: stores.factors, otps, sender, clock, random })],
+      ['token:software:totp', totpStrategy],
+      ['push', pushStrategy],
     ]);
+
+    // --- issue 3: Okta authn transactions (/api/v1/authn) and sessionTokens ---
+    const authn = new AuthnService({
+      store: stores.authn,
+      identity: stores.identity,
+      factors: stores.factors,
+      strategies,
+      passwords: new PasswordCheck({ identity: stores.identity, hasher, clock, logger, lockout: config.lockout }),
+      hasher,
+      sessions,
+      sessionStore: stores.sessions,
+      limiter,
+      events,
+      clock,
+      random,
+      logger,
+      settings: {
+        mfaRequired: config.authn.mfaRequired,
+        showLockoutFailures: config.authn.showLockoutFailures,
+        transactionIdleSeconds: config.authn.transactionIdleSeconds,
+        transactionMaxSeconds: config.authn.transactionMaxSeconds,
+        sessionTokenSeconds: config.authn.sessionTokenSeconds,
+        passwordMaxAgeDays: config.authn.passwordMaxAgeDays,
+        passwordExpireWarnDays: config.authn.passwordExpireWarnDays,
+        perUsernamePerSecond: config.authn.perUsernamePerSecond,
+        verifyPerUserPerMinute: config.rateLimits.otpVerifyPerAccount,
+      },
+    });
+    // --- end issue 3: authn transactions ---
+
+    // --- issue 4: the OpenID Connect provider (org and `default` authorization servers) ---
+    let oidcKeySecret = config.oidc.keyEncryptionKey;
+    if (oidcKeySecret === undefined) {
+      const { secret, created, path } = loadOrAddSecret(config.dataDir, 'oidcKeyEncryptionKey');
+      logger.warn({ path }, created ? 'OIDC_KEY_ENCRYPTION_KEY not set: generated one and stored it (mode 0600)' : 'OIDC_KEY_ENCRYPTION_KEY not set: using the generated key stored in the data folder');
+      oidcKeySecret = secret;
+    }
+    const oidcStores = createSqlOidcStores(database);
+    const oidcKeys = new KeyRing({
+      store: oidcStores.keys,
+      cipher: new KeyCipher(oidcKeySecret, random),
+      clock,
+      random,
+      logger,
+      graceSeconds: config.oidc.keyGraceSeconds,
+    });
+    await oidcKeys.ensureKey();
+    const oidcClients = new ClientService({ store: oidcStores.clients, clock, random, logger });
+    const oidcMinter = new TokenMinter({
+      keys: oidcKeys,
+      grants: oidcStores.grants,
+      clock,
+      random,
+      orgId: orgId(config.publicUrl),
+      accessTokenSeconds: config.oidc.tokenLifetimeSeconds,
+      idTokenSeconds: config.oidc.tokenLifetimeSeconds,
+      refreshTokenSeconds: config.oidc.refreshTokenLifetimeSeconds,
+      clockSkewSeconds: config.oidc.clockSkewSeconds,
+    });
+    const oidc: OidcDeps = {
+      publicUrl: config.publicUrl,
+      servers: [orgAuthorizationServer(config.publicUrl), customAuthorizationServer(config.publicUrl, 'default', config.oidc.customScopes)],
+      keys: oidcKeys,
+      clients: oidcClients,
+      minter: oidcMinter,
+      tokens: new TokenService({ clients: oidcClients, grants: oidcStores.grants, identity: stores.identity, minter: oidcMinter, clock, random, logger }),
+      authorize: new AuthorizeService({
+        clients: oidcClients,
+        grants: oidcStores.grants,
+        identity: stores.identity,
+        minter: oidcMinter,
+        clock,
+        random,
+        logger,
+        codeLifetimeSeconds: config.oidc.codeLifetimeSeconds,
+      }),
+      sessions,
+      login,
+      mfa,
+      apiTokens,
+      exchangeSessionToken: async (sessionToken, context) => (await authn.exchangeSessionToken(sessionToken, context)).started.token,
+      clock,
+      random,
+      logger,
+      keysMaxAgeSeconds: 3600,
+    };
+    // --- end issue 4: OpenID Connect provider ---
 
     const app = await buildApp({
       logger,
@@ -201,6 +359,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
         wire: oktaWireContext(config.publicUrl),
         errorsAs200: config.errorsAs200,
         apiRequestsPerIpPerMinute: config.rateLimits.apiPerIp,
+        events,
       },
       okta: {
         clock,
@@ -214,7 +373,15 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
         strategies,
         events,
         eventStore,
+        apiTokens,
+        users,
+        orgRateLimits: config.oktaRateLimits,
+        pushFactor: pushStrategy,
+        authn,
       },
+      login: { wire: oktaWireContext(config.publicUrl), random, redirectOrigins: config.sessionCookieRedirectOrigins },
+      oidc,
+      authenticator: { approvals: pushApprovals, qrTickets, publicUrl: config.publicUrl, productName: config.productName, random },
       devMailbox: config.devMailbox && overrides.mailer === undefined ? { mailbox: stores.mailbox } : null,
       ready: async () => {
         await stores.identity.findUserById('00u-readiness-probe');
@@ -225,6 +392,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       app,
       stores,
       database,
+      oidc: { keys: oidcKeys, clients: oidcClients },
       close: async () => {
         await app.close();
         for (const close of closers.reverse()) await close();

@@ -48,10 +48,38 @@ export const ConfigEnvSchema = Type.Object({
   BODY_LIMIT_BYTES: Int({ default: 65_536, minimum: 1024, maximum: 10_485_760, description: 'request body cap' }),
   ERRORS_AS_200: Type.Boolean({ default: false, description: 'answer 200 to errors, for clients of the original' }),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'read client IPs from X-Forwarded-For' }),
+  // OpenID Connect provider (issue 4).
+  OIDC_KEY_ENCRYPTION_KEY: Type.Optional(
+    Type.String({ minLength: 32, description: 'AES-256-GCM key (any 32+ characters) for signing keys at rest' }),
+  ),
+  OIDC_KEY_GRACE_SECONDS: Int({ default: 86_400, minimum: 3600, maximum: 90 * 86_400, description: 'old key stays in JWKS' }),
+  OIDC_CODE_LIFETIME_SECONDS: Int({ default: 60, minimum: 5, maximum: 600, description: 'authorization code lifetime' }),
+  OIDC_TOKEN_LIFETIME_SECONDS: Int({ default: 3600, minimum: 300, maximum: 86_400, description: 'ID/access token lifetime' }),
+  OIDC_REFRESH_TOKEN_LIFETIME_SECONDS: Int({ default: 2_592_000, minimum: 3600, maximum: 365 * 86_400, description: 'refresh' }),
+  OIDC_CLOCK_SKEW_SECONDS: Int({ default: 60, minimum: 0, maximum: 300, description: 'tolerance when verifying JWTs' }),
+  OIDC_CUSTOM_SCOPES: Type.String({ default: 'api:read,api:write', description: 'custom scopes of the default server' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  OKTA_RATE_LIMIT_USERS_PER_MINUTE: Int({ default: 600, minimum: 1, maximum: 10_000_000, description: 'org-wide, GET/POST /api/v1/users' }),
+  OKTA_RATE_LIMIT_USER_PER_MINUTE: Int({ default: 2000, minimum: 1, maximum: 10_000_000, description: 'org-wide, GET /api/v1/users/{id}' }),
+  OKTA_RATE_LIMIT_MANAGEMENT_PER_MINUTE: Int({ default: 1200, minimum: 1, maximum: 10_000_000, description: 'org-wide, other SSWS /api/v1 routes' }),
+  // Factors (issue 3): TOTP secrets at rest, push requests.
+  FACTOR_SECRET_KEY: Type.Optional(
+    Type.String({ minLength: 32, description: 'AES-256-GCM keys for TOTP secrets at rest, comma-separated, newest first' }),
+  ),
+  PUSH_LIFETIME_SECONDS: Int({ default: 300, minimum: 30, maximum: 3600, description: 'how long a push request waits' }),
+  // Okta authn transactions and sessions (issue 3).
+  AUTHN_MFA_REQUIRED: Type.Boolean({ default: true, description: 'users without an active factor enrol one at sign-in' }),
+  AUTHN_SHOW_LOCKOUT_FAILURES: Type.Boolean({ default: false, description: 'answer LOCKED_OUT instead of 401' }),
+  AUTHN_TRANSACTION_IDLE_SECONDS: Int({ default: 300, minimum: 60, maximum: 3600, description: 'sliding stateToken life' }),
+  AUTHN_TRANSACTION_MAX_SECONDS: Int({ default: 3600, minimum: 300, maximum: 86_400, description: 'stateToken hard limit' }),
+  AUTHN_SESSION_TOKEN_SECONDS: Int({ default: 300, minimum: 30, maximum: 3600, description: 'sessionToken life (Okta: 5 min)' }),
+  RATE_LIMIT_AUTHN_PER_USERNAME: Int({ default: 4, minimum: 1, maximum: 1_000_000, description: 'per second (Okta: 4)' }),
+  PASSWORD_MAX_AGE_DAYS: Int({ default: 0, minimum: 0, maximum: 3650, description: '0: passwords never expire' }),
+  PASSWORD_EXPIRE_WARN_DAYS: Int({ default: 7, minimum: 0, maximum: 365, description: 'PASSWORD_WARN window' }),
+  SESSION_COOKIE_REDIRECT_ORIGINS: Type.String({ default: '', description: 'extra origins for sessionCookieRedirect' }),
 });
 
 export type ConfigEnv = Static<typeof ConfigEnvSchema>;
@@ -84,6 +112,33 @@ export interface Config {
   trustProxy: boolean;
   logLevel: ConfigEnv['LOG_LEVEL'];
   devMailbox: boolean;
+  /** Factors: keys sealing TOTP secrets (undefined: wiring loads or generates one in dataDir), push lifetime. */
+  factors: { secretKeys: string[] | undefined; pushLifetimeSeconds: number };
+  /** OpenID Connect provider; keyEncryptionKey undefined: wiring loads or generates one in dataDir. */
+  oidc: {
+    keyEncryptionKey: string | undefined;
+    keyGraceSeconds: number;
+    codeLifetimeSeconds: number;
+    tokenLifetimeSeconds: number;
+    refreshTokenLifetimeSeconds: number;
+    clockSkewSeconds: number;
+    customScopes: string[];
+  };
+  /** Okta's org-wide per-minute limits per route group (okta-api.md §6). */
+  oktaRateLimits: { users: number; userById: number; management: number };
+  /** Okta authn transactions (/api/v1/authn) and the password-age policy. */
+  authn: {
+    mfaRequired: boolean;
+    showLockoutFailures: boolean;
+    transactionIdleSeconds: number;
+    transactionMaxSeconds: number;
+    sessionTokenSeconds: number;
+    perUsernamePerSecond: number;
+    passwordMaxAgeDays: number;
+    passwordExpireWarnDays: number;
+  };
+  /** Origins (besides PUBLIC_URL's) that /login/sessionCookieRedirect may redirect to. */
+  sessionCookieRedirectOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -134,6 +189,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (c.SESSION_IDLE_SECONDS > c.SESSION_MAX_SECONDS) {
     problems.push('SESSION_IDLE_SECONDS must not exceed SESSION_MAX_SECONDS');
   }
+  if (c.AUTHN_TRANSACTION_IDLE_SECONDS > c.AUTHN_TRANSACTION_MAX_SECONDS) {
+    problems.push('AUTHN_TRANSACTION_IDLE_SECONDS must not exceed AUTHN_TRANSACTION_MAX_SECONDS');
+  }
+  const sessionCookieRedirectOrigins: string[] = [];
+  for (const raw of c.SESSION_COOKIE_REDIRECT_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o.length > 0)) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(raw);
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw.replace(/\/+$/, '')) origin = url.origin;
+    } catch {
+      origin = null;
+    }
+    if (origin === null) problems.push(`SESSION_COOKIE_REDIRECT_ORIGINS entries must be origins like https://app.example.com (got "${raw}")`);
+    else sessionCookieRedirectOrigins.push(origin);
+  }
   if (c.JWT_SECRET !== undefined && Buffer.byteLength(c.JWT_SECRET, 'utf8') < 32) {
     problems.push('JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)');
   }
@@ -143,6 +213,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (c.JWT_SECRET === undefined) problems.push('JWT_SECRET is required when NODE_ENV=production');
     if (otpSecrets === undefined) problems.push('OTP_SECRET is required when NODE_ENV=production');
     if (c.SMTP_URL === undefined) problems.push('SMTP_URL is required when NODE_ENV=production (no dev mailbox)');
+    if (c.OIDC_KEY_ENCRYPTION_KEY === undefined) problems.push('OIDC_KEY_ENCRYPTION_KEY is required when NODE_ENV=production');
+  }
+  const factorSecretKeys = c.FACTOR_SECRET_KEY?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (factorSecretKeys?.some((s) => s.length < 32)) problems.push('every FACTOR_SECRET_KEY key must be at least 32 characters');
+  if (c.NODE_ENV === 'production' && factorSecretKeys === undefined) {
+    problems.push('FACTOR_SECRET_KEY is required when NODE_ENV=production');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -183,5 +259,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: c.TRUST_PROXY,
     logLevel: c.LOG_LEVEL,
     devMailbox: c.SMTP_URL === undefined && c.NODE_ENV !== 'production',
+    factors: { secretKeys: factorSecretKeys, pushLifetimeSeconds: c.PUSH_LIFETIME_SECONDS },
+    oidc: {
+      keyEncryptionKey: c.OIDC_KEY_ENCRYPTION_KEY,
+      keyGraceSeconds: c.OIDC_KEY_GRACE_SECONDS,
+      codeLifetimeSeconds: c.OIDC_CODE_LIFETIME_SECONDS,
+      tokenLifetimeSeconds: c.OIDC_TOKEN_LIFETIME_SECONDS,
+      refreshTokenLifetimeSeconds: c.OIDC_REFRESH_TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: c.OIDC_CLOCK_SKEW_SECONDS,
+      customScopes: c.OIDC_CUSTOM_SCOPES.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    },
+    oktaRateLimits: {
+      users: c.OKTA_RATE_LIMIT_USERS_PER_MINUTE,
+      userById: c.OKTA_RATE_LIMIT_USER_PER_MINUTE,
+      management: c.OKTA_RATE_LIMIT_MANAGEMENT_PER_MINUTE,
+    },
+    authn: {
+      mfaRequired: c.AUTHN_MFA_REQUIRED,
+      showLockoutFailures: c.AUTHN_SHOW_LOCKOUT_FAILURES,
+      transactionIdleSeconds: c.AUTHN_TRANSACTION_IDLE_SECONDS,
+      transactionMaxSeconds: c.AUTHN_TRANSACTION_MAX_SECONDS,
+      sessionTokenSeconds: c.AUTHN_SESSION_TOKEN_SECONDS,
+      perUsernamePerSecond: c.RATE_LIMIT_AUTHN_PER_USERNAME,
+      passwordMaxAgeDays: c.PASSWORD_MAX_AGE_DAYS,
+      passwordExpireWarnDays: c.PASSWORD_EXPIRE_WARN_DAYS,
+    },
+    sessionCookieRedirectOrigins: sessionCookieRedirectOrigins,
   });
 }

@@ -34,3 +34,19 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: GeneratedSecret
   chmodSync(path, 0o600);
   return { secrets, created: true, path };
 }
+
+/**
+ * One more generated secret kept in DATA_DIR/secrets.json under `name` (e.g. the OIDC key
+ * encryption key): read if present, otherwise generated and added to the file (mode 0600).
+ * The file is created with the other generated secrets when it does not exist yet.
+ */
+export function loadOrAddSecret(dataDir: string, name: string): { secret: string; created: boolean; path: string } {
+  const { path } = loadOrCreateSecrets(dataDir);
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const existing = parsed[name];
+  if (typeof existing === 'string') return { secret: existing, created: false, path };
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, JSON.stringify({ ...parsed, [name]: secret }, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { secret, created: true, path };
+}

@@ -11,10 +11,16 @@ export type AuthErrorCode =
   | 'mfa_required' // the session still waits for its second factor
   | 'not_found' // a resource addressed by id does not exist
   | 'invalid_passcode' // wrong, expired, used or exhausted one-time code
+  | 'passcode_replayed' // a TOTP code that was already accepted once (Okta E0000082)
   | 'invalid_token' // bad grant code, JWT or similar bearer credential
   | 'operation_not_allowed' // the resource is not in a state that allows the operation
   | 'rate_limited' // too many requests for this key
   | 'mail_delivery_failed' // the mail could not be delivered after retries
+  | 'api_token_required' // a management call without a usable `Authorization: SSWS` header
+  | 'user_already_active' // activation of a user who is already active
+  | 'user_status_not_allowed' // a user lifecycle operation the user's status does not allow
+  | 'credentials_update_failed' // authn change_password: wrong oldPassword (Okta E0000014)
+  | 'password_complexity' // authn change_password: new password refused by the policy (Okta E0000080)
   | 'internal'; // anything unexpected; never exposed
 
 export interface ErrorCause {

@@ -8,6 +8,12 @@ import { apiPlugin } from './api/api-plugin.js';
 import { devMailboxPlugin, type DevMailboxDeps } from './dev/dev-mailbox-plugin.js';
 import type { OktaDeps } from './okta/okta-deps.js';
 import { oktaPlugin } from './okta/okta-plugin.js';
+import { loginPlugin, type LoginDeps } from './login/login-plugin.js';
+import type { OidcDeps } from './oidc/oidc-deps.js';
+import { oidcClientsPlugin } from './oidc/oidc-clients-plugin.js';
+import { oidcPagesPlugin } from './oidc/oidc-pages-plugin.js';
+import { oidcServerPlugin } from './oidc/oidc-server-plugin.js';
+import { authenticatorPlugin, type AuthenticatorDeps } from './authenticator/authenticator-plugin.js';
 
 export interface AppDeps {
   logger: FastifyBaseLogger;
@@ -18,6 +24,12 @@ export interface AppDeps {
   version: string;
   api: ApiDeps;
   okta: OktaDeps;
+  /** Okta's browser entry points under /login (sessionCookieRedirect). */
+  login: Omit<LoginDeps, 'authn'>;
+  /** The authenticator pages: push approval, QR code images (issue 3). */
+  authenticator: AuthenticatorDeps;
+  /** The OpenID Connect provider (issue 4). */
+  oidc: OidcDeps;
   /** Present only in embedded, non-production mode with no SMTP server. */
   devMailbox: DevMailboxDeps | null;
   /** Readiness probe: resolves when the stores answer. */
@@ -73,7 +85,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(oktaPlugin, { ...deps.okta, prefix: '/api/v1' });
+  await app.register(loginPlugin, { ...deps.login, authn: deps.okta.authn, prefix: '/login' });
   await app.register(apiPlugin, { ...deps.api, prefix: '/api' });
+  await app.register(authenticatorPlugin, { ...deps.authenticator, prefix: '/authenticator' });
+  for (const server of deps.oidc.servers) await app.register(oidcServerPlugin, { deps: deps.oidc, server });
+  await app.register(oidcPagesPlugin, { deps: deps.oidc });
+  await app.register(oidcClientsPlugin, { deps: deps.oidc });
   if (deps.devMailbox !== null) await app.register(devMailboxPlugin, { ...deps.devMailbox, prefix: '/dev/mailbox' });
 
   // Anything else: the seed's 404 object.

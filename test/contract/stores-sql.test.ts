@@ -22,7 +22,7 @@ const user = (id: string): NewUser => ({
   now: NOW,
 });
 
-const TABLES = ['factors', 'grants', 'mailbox', 'otps', 'sessions', 'users'];
+const TABLES = ['api_tokens', 'authn_transactions', 'events', 'factors', 'grants', 'mailbox', 'oauth_clients', 'oauth_codes', 'oauth_keys', 'oauth_tokens', 'otps', 'push_transactions', 'sessions', 'users'];
 
 async function userTables(database: SqlDatabase): Promise<string[]> {
   const tables = await database.db.introspection.getTables();
@@ -45,7 +45,7 @@ describe('SQLite database', () => {
   it('opens sqlite::memory:, migrates and reports its capabilities', async () => {
     await withDatabase(openDatabase('sqlite::memory:'), async (database) => {
       expect(database.dialect).toBe('sqlite');
-      expect(database.capabilities).toEqual({ returning: true, identityColumns: false });
+      expect(database.capabilities).toEqual({ returning: true, identityColumns: false, jsonField: 'json_extract' });
       await database.migrate();
       await database.migrate();
       expect(await userTables(database)).toEqual(TABLES);
@@ -196,7 +196,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL database', () => {
     const [schema] = schemas as [string];
     await withDatabase(openDatabase(url, { schema }), async (database) => {
       expect(database.dialect).toBe('postgres');
-      expect(database.capabilities).toEqual({ returning: true, identityColumns: true });
+      expect(database.capabilities).toEqual({ returning: true, identityColumns: true, jsonField: 'jsonb' });
       await database.migrate();
       await database.migrate();
       const current = await Promise.all(

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, ConflictError } from '../../src/core/errors.js';
 import type { Factor } from '../../src/core/factors/factor.js';
+import type { PushTransaction } from '../../src/core/factors/push-transaction.js';
 import type { NewUser } from '../../src/core/identity/identity-store.js';
 import type { User } from '../../src/core/identity/user.js';
 import type { StoredMail } from '../../src/core/mail/mailbox-store.js';
@@ -695,5 +696,109 @@ export function storesContract(name: string, factory: () => Promise<StoresHandle
         expect(await stores.mailbox.listMail({ limit: 10, to: 'nobody@example.com' })).toEqual([]);
       });
     });
+    describe('factor secrets and TOTP steps', () => {
+      it('keeps the sealed secret apart from the factor and advances the step only forward, once per step', async () => {
+        await seedUser();
+        const created = await stores.factors.createFactor(
+          factor('ost1', 'u1', { factorType: 'token:software:totp', profile: { credentialId: 'u1@example.com' } }),
+          { sealedSecret: 'v1.k.iv.body.tag' },
+        );
+        expect(created).not.toHaveProperty('sealedSecret');
+        expect(await stores.factors.findFactor('ost1')).toStrictEqual(created);
+        await stores.factors.createFactor(factor('emf1', 'u1'));
+        expect(await stores.factors.findFactorSecret('ost1')).toBe('v1.k.iv.body.tag');
+        expect(await stores.factors.findFactorSecret('emf1')).toBeNull();
+        expect(await stores.factors.findFactorSecret('missing')).toBeNull();
+
+        expect(await stores.factors.advanceTotpStep('ost1', 100)).toBe(true);
+        expect(await stores.factors.advanceTotpStep('ost1', 100)).toBe(false);
+        expect(await stores.factors.advanceTotpStep('ost1', 99)).toBe(false);
+        expect(await stores.factors.advanceTotpStep('ost1', 101)).toBe(true);
+        expect(await stores.factors.advanceTotpStep('missing', 1)).toBe(false);
+        // Steps are per factor.
+        expect(await stores.factors.advanceTotpStep('emf1', 100)).toBe(true);
+      });
+
+      it('lets exactly one of many parallel callers take a step', async () => {
+        await seedUser();
+        await stores.factors.createFactor(factor('ost1', 'u1', { factorType: 'token:software:totp' }), { sealedSecret: 's' });
+        const results = await Promise.all(range(20).map(() => stores.factors.advanceTotpStep('ost1', 56_666_666)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('push transactions', () => {
+      const pushTx = (id: string, extra: Partial<PushTransaction> = {}): PushTransaction => ({
+        id,
+        userId: 'u1',
+        factorId: 'opf1',
+        purpose: 'verify',
+        status: 'WAITING',
+        createdAt: at(17),
+        expiresAt: at(17 + 5 * MINUTE),
+        answeredAt: null,
+        consumedAt: null,
+        linkTokenHash: `link-${id}`,
+        requestIp: '203.0.113.9',
+        requestUserAgent: 'Mozilla/5.0 ✓',
+        ...extra,
+      });
+      const seedPush = async () => {
+        await seedUser();
+        await stores.factors.createFactor(factor('opf1', 'u1', { factorType: 'push', status: 'ACTIVE' }));
+      };
+
+      it('stores, finds by id and by link hash, and refuses duplicates', async () => {
+        await seedPush();
+        await stores.pushTransactions.createPushTransaction(pushTx('t1'));
+        expect(await stores.pushTransactions.findPushTransaction('t1')).toStrictEqual(pushTx('t1'));
+        expect(await stores.pushTransactions.findPushTransactionByLinkHash('link-t1')).toStrictEqual(pushTx('t1'));
+        expect(await stores.pushTransactions.findPushTransaction('nope')).toBeNull();
+        expect(await stores.pushTransactions.findPushTransactionByLinkHash('nope')).toBeNull();
+        await expectConflict(stores.pushTransactions.createPushTransaction(pushTx('t1', { linkTokenHash: 'other' })), 'push_transaction');
+        await expectConflict(stores.pushTransactions.createPushTransaction(pushTx('t2', { linkTokenHash: 'link-t1' })), 'push_transaction');
+      });
+
+      it('is answered once, only while waiting and unexpired; a success is consumed once', async () => {
+        await seedPush();
+        await stores.pushTransactions.createPushTransaction(pushTx('t1'));
+        await stores.pushTransactions.createPushTransaction(pushTx('t2'));
+        expect(await stores.pushTransactions.consumePushSuccess('t1', at(20))).toBe(false);
+        const answers = await Promise.all(
+          range(10).map((i) => stores.pushTransactions.answerPushTransaction('t1', i % 2 === 0 ? 'SUCCESS' : 'REJECTED', at(20))),
+        );
+        expect(answers.filter(Boolean)).toHaveLength(1);
+        const answered = await stores.pushTransactions.findPushTransaction('t1');
+        expect(answered?.status).toBe(answers.indexOf(true) % 2 === 0 ? 'SUCCESS' : 'REJECTED');
+        if (answered?.status === 'REJECTED') {
+          // The rest of the test needs a success: start a fresh one.
+          await stores.pushTransactions.createPushTransaction(pushTx('t1b'));
+          expect(await stores.pushTransactions.answerPushTransaction('t1b', 'SUCCESS', at(20))).toBe(true);
+        }
+        const winner = answered?.status === 'SUCCESS' ? 't1' : 't1b';
+        expect(answered?.answeredAt).toEqual(at(20));
+        expect(await stores.pushTransactions.answerPushTransaction('t1', 'REJECTED', at(21))).toBe(false);
+        const consumed = await Promise.all(range(10).map(() => stores.pushTransactions.consumePushSuccess(winner, at(22))));
+        expect(consumed.filter(Boolean)).toHaveLength(1);
+        expect((await stores.pushTransactions.findPushTransaction(winner))?.consumedAt).toEqual(at(22));
+        // Expired: no answer any more.
+        expect(await stores.pushTransactions.answerPushTransaction('t2', 'SUCCESS', at(17 + 5 * MINUTE))).toBe(false);
+        expect(await stores.pushTransactions.answerPushTransaction('t2', 'CANCELLED', at(17 + 5 * MINUTE - 1))).toBe(true);
+        expect((await stores.pushTransactions.findPushTransaction('t2'))?.status).toBe('CANCELLED');
+        expect(await stores.pushTransactions.consumePushSuccess('t2', at(30))).toBe(false);
+      });
+
+      it('goes with its factor and with its user', async () => {
+        await seedPush();
+        await stores.pushTransactions.createPushTransaction(pushTx('t1'));
+        expect(await stores.factors.deleteFactor('opf1')).toBe(true);
+        expect(await stores.pushTransactions.findPushTransaction('t1')).toBeNull();
+        await stores.factors.createFactor(factor('opf1', 'u1', { factorType: 'push' }));
+        await stores.pushTransactions.createPushTransaction(pushTx('t2'));
+        expect(await stores.identity.deleteUser('u1')).toBe(true);
+        expect(await stores.pushTransactions.findPushTransactionByLinkHash('link-t2')).toBeNull();
+      });
+    });
+
   });
 }

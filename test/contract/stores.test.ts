@@ -11,7 +11,7 @@ import { DATABASE_URL } from '../support/backends.js';
 import { storesContract, type StoresHandle } from './stores.contract.js';
 
 /** Children before parents, so the foreign keys never object. */
-const TABLES = ['grants', 'sessions', 'otps', 'factors', 'users', 'mailbox'] as const;
+const TABLES = ['grants', 'sessions', 'otps', 'push_transactions', 'factors', 'users', 'mailbox'] as const;
 
 /**
  * One database per suite, opened and migrated on first use and closed after the suite; each test

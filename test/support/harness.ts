@@ -52,7 +52,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const latchkey = await createLatchkey(config, logger, { clock, sleep: async () => {} });
-  const address = await latchkey.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await latchkey.app.listen({ host: '127.0.0.1', port: config.port });
   const baseUrl = address.replace('localhost', '127.0.0.1');
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {

@@ -1,3 +1,6 @@
+import type { RequestContext } from '../audit/audit-event.js';
+import { authEvent, recordEvent, userActor } from '../audit/auth-events.js';
+import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
 import type { Factor } from '../factors/factor.js';
@@ -23,6 +26,8 @@ export interface MfaChallengeOptions {
   clock: Clock;
   logger: Logger;
   verifyPerAccountPerMinute: number;
+  /** System Log; optional so unit tests may leave it out. */
+  events?: EventLog;
 }
 
 /** amr after a password and an emailed one-time code. */
@@ -42,13 +47,14 @@ export class MfaChallenge {
     this.verifyRule = { name: 'otp-verify:account', limit: o.verifyPerAccountPerMinute, windowMs: 60_000 };
   }
 
-  async send(userId: string): Promise<void> {
+  async send(userId: string, context?: RequestContext): Promise<void> {
     const { user, factor } = await this.activeEmailFactor(userId, 'challenge');
     await this.o.sender.send(user, factor, 'challenge');
+    await recordEvent(this.o.events, authEvent('system.email.mfa_challenge.sent_message', 'Send an email with MFA challenge to user', userActor(user), 'SUCCESS', { target: [{ id: factor.id, type: 'Factor', alternateId: 'email', displayName: 'Email Authentication' }] }), context);
     this.o.logger.info({ event: 'mfa.challenge', userId: user.id, factorId: factor.id }, 'mfa challenge sent');
   }
 
-  async verify(input: { userId: string; otp: string; sessionToken?: string }): Promise<{ upgraded: number }> {
+  async verify(input: { userId: string; otp: string; sessionToken?: string; context?: RequestContext }): Promise<{ upgraded: number }> {
     const now = this.o.clock.now();
     await enforceLimit(this.o.limiter, this.verifyRule, input.userId, now);
     const { user, factor } = await this.activeEmailFactor(input.userId, 'verify');
@@ -67,6 +73,7 @@ export class MfaChallenge {
       record = await this.o.otps.verify(user.id, factor.id, 'challenge', input.otp);
     } catch (error) {
       this.o.logger.info({ event: 'mfa.verify_failed', userId: user.id }, 'mfa verification failed');
+      await recordEvent(this.o.events, authEvent('user.authentication.auth_via_mfa', 'Authentication of user via MFA', userActor(user), 'FAILURE', { reason: 'INVALID_CREDENTIALS' }), input.context);
       throw error;
     }
     const upgraded =
@@ -74,6 +81,7 @@ export class MfaChallenge {
         ? Number(await this.o.sessions.completeMfa(bound, user.id, EMAIL_MFA_AMR))
         : await this.o.sessions.completeMfaForUser(user.id, record.createdAt, EMAIL_MFA_AMR);
     this.o.logger.info({ event: 'mfa.verified', userId: user.id, upgraded }, 'mfa verified');
+    await recordEvent(this.o.events, authEvent('user.authentication.auth_via_mfa', 'Authentication of user via MFA', userActor(user), 'SUCCESS'), input.context);
     return { upgraded };
   }
 

@@ -1,13 +1,17 @@
+import type { RequestContext } from '../audit/audit-event.js';
+import { authEvent, recordEvent, unknownActor, userActor } from '../audit/auth-events.js';
+import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
 import type { FactorStore } from '../factors/factor-store.js';
 import type { IdentityStore } from '../identity/identity-store.js';
 import type { PasswordHasher } from '../identity/password-hasher.js';
-import { normalizeLogin, type User } from '../identity/user.js';
+import { normalizeLogin } from '../identity/user.js';
 import type { Logger } from '../logger.js';
 import { enforceLimit } from '../ratelimit/enforce.js';
 import type { RateLimiter, RateLimitRule } from '../ratelimit/rate-limiter.js';
 import type { SessionService, StartedSession } from '../session/session-service.js';
+import { PasswordCheck, type PasswordCheckResult } from './password-check.js';
 
 export interface PasswordLoginOptions {
   identity: IdentityStore;
@@ -19,6 +23,8 @@ export interface PasswordLoginOptions {
   logger: Logger;
   lockout: { threshold: number; durationSeconds: number };
   limits: { perIp: number; perAccount: number };
+  /** System Log; optional so unit tests may leave it out. */
+  events?: EventLog;
 }
 
 export type LoginResult =
@@ -35,44 +41,33 @@ export class PasswordLogin {
   private readonly ipRule: RateLimitRule;
   private readonly accountRule: RateLimitRule;
 
+  private readonly passwords: PasswordCheck;
+
   constructor(private readonly o: PasswordLoginOptions) {
+    this.passwords = new PasswordCheck(o);
     this.ipRule = { name: 'login:ip', limit: o.limits.perIp, windowMs: 60_000 };
     this.accountRule = { name: 'login:account', limit: o.limits.perAccount, windowMs: 60_000 };
   }
 
-  async login(input: { login: string; password: string; ip: string }): Promise<LoginResult> {
+  async login(input: { login: string; password: string; ip: string; context?: RequestContext }): Promise<LoginResult> {
     const login = normalizeLogin(input.login);
     const now = this.o.clock.now();
     await enforceLimit(this.o.limiter, this.ipRule, input.ip, now);
     // Keyed by the submitted login, known or not, so the limit itself reveals nothing.
     await enforceLimit(this.o.limiter, this.accountRule, login, now);
 
-    const user = await this.o.identity.findUserByLogin(login);
-    if (user === null || user.passwordHash === null) {
-      await this.o.hasher.verify(await this.o.hasher.dummyHash(), input.password);
-      this.o.logger.info({ event: 'login.failed', reason: 'unknown_user' }, 'login failed');
+    const checked = await this.passwords.check(login, input.password);
+    if (checked.kind !== 'ok') {
+      await this.recordFailure(login, checked, input.context);
       throw authenticationFailed();
     }
-    const passwordOk = await this.o.hasher.verify(user.passwordHash, input.password);
-    const locked = this.isLocked(user, now);
-    if (user.status === 'LOCKED_OUT' && !locked && (await this.o.identity.unlockUser(user.id, now))) {
-      // The lock has run its time: start counting failures afresh.
-      user.status = 'ACTIVE';
-      user.failedLogins = 0;
-    }
-    if (!passwordOk) {
-      await this.recordFailure(user, now, locked);
+    const user = checked.user;
+    if (user.status !== 'ACTIVE') {
+      await recordEvent(this.o.events, authEvent('user.session.start', 'User login to Okta', userActor(user), 'FAILURE', { reason: `USER_STATUS_${user.status}` }), input.context);
+      this.o.logger.info({ event: 'login.failed', userId: user.id, reason: user.status }, 'login failed');
       throw authenticationFailed();
     }
-    if (locked || user.status !== 'ACTIVE') {
-      this.o.logger.info({ event: 'login.failed', userId: user.id, reason: locked ? 'locked' : user.status }, 'login failed');
-      throw authenticationFailed();
-    }
-
-    await this.o.identity.recordLoginSuccess(user.id, now);
-    if (this.o.hasher.needsRehash(user.passwordHash)) {
-      await this.o.identity.updatePasswordHash(user.id, await this.o.hasher.hash(input.password), now);
-    }
+    await this.passwords.recordSuccess(user, input.password);
 
     const factors = await this.o.factors.listFactors(user.id);
     const emailFactor = factors.find((f) => f.factorType === 'email' && f.status === 'ACTIVE');
@@ -81,24 +76,22 @@ export class PasswordLogin {
       return { kind: 'factor_not_active', userId: user.id };
     }
     const started = await this.o.sessions.start(user, 'MFA_REQUIRED', ['pwd']);
+    await recordEvent(this.o.events, authEvent('user.session.start', 'User login to Okta', userActor(user), 'SUCCESS', { reason: 'MFA_REQUIRED' }), input.context);
     this.o.logger.info({ event: 'session.start', userId: user.id, status: 'MFA_REQUIRED' }, 'session started');
     return { kind: 'session', started };
   }
 
-  /** LOCKED_OUT until the lockout duration has passed (0: until an administrator unlocks). */
-  private isLocked(user: User, now: Date): boolean {
-    if (user.status !== 'LOCKED_OUT') return false;
-    if (this.o.lockout.durationSeconds === 0 || user.statusChanged === null) return true;
-    return now.getTime() < user.statusChanged.getTime() + this.o.lockout.durationSeconds * 1000;
-  }
-
-  private async recordFailure(user: User, now: Date, locked: boolean): Promise<void> {
-    const failures = await this.o.identity.recordLoginFailure(user.id, now);
-    if (!locked && failures >= this.o.lockout.threshold && user.status === 'ACTIVE') {
-      await this.o.identity.setUserStatus(user.id, 'LOCKED_OUT', now);
-      this.o.logger.warn({ event: 'user.locked', userId: user.id, failures }, 'account locked');
-    } else {
-      this.o.logger.info({ event: 'login.failed', userId: user.id, reason: 'password', failures }, 'login failed');
+  /** user.session.start FAILURE (and user.account.lock when this failure locked the account). */
+  private async recordFailure(login: string, checked: Exclude<PasswordCheckResult, { kind: 'ok' }>, context: RequestContext | undefined): Promise<void> {
+    if (checked.kind === 'unknown') {
+      await recordEvent(this.o.events, authEvent('user.session.start', 'User login to Okta', unknownActor(login), 'FAILURE', { reason: 'VERIFICATION_ERROR' }), context);
+      return;
+    }
+    const actor = userActor(checked.user);
+    const reason = checked.kind === 'locked' || (checked.locked && !checked.lockedNow) ? 'LOCKED_OUT' : 'INVALID_CREDENTIALS';
+    await recordEvent(this.o.events, authEvent('user.session.start', 'User login to Okta', actor, 'FAILURE', { reason }), context);
+    if (checked.kind === 'wrong' && checked.lockedNow) {
+      await recordEvent(this.o.events, authEvent('user.account.lock', 'Max sign in attempts exceeded', actor, 'SUCCESS', { reason: 'Max sign in attempts exceeded', severity: 'WARN' }), context);
     }
   }
 }

@@ -1,3 +1,6 @@
+import type { RequestContext } from '../audit/audit-event.js';
+import { authEvent, recordEvent, userActor } from '../audit/auth-events.js';
+import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { AuthError, ConflictError } from '../errors.js';
 import type { Factor } from '../factors/factor.js';
@@ -25,6 +28,8 @@ export interface RegistrationOptions {
   logger: Logger;
   limiter: RateLimiter;
   verifyPerAccountPerMinute: number;
+  /** System Log; optional so unit tests may leave it out. */
+  events?: EventLog;
 }
 
 export interface RegisterInput {
@@ -43,7 +48,7 @@ export class Registration {
    * the enrolment code. A failed delivery does not undo the acknowledged user: `otpSent` is false
    * and `/api/activate` without a code asks again.
    */
-  async register(input: RegisterInput): Promise<{ userId: string; otpSent: boolean }> {
+  async register(input: RegisterInput, context?: RequestContext): Promise<{ userId: string; otpSent: boolean }> {
     const login = normalizeLogin(input.email);
     const causes = checkPassword(input.password, login);
     if (causes.length > 0) throw new AuthError('password_policy', 'Api validation failed: password', { causes });
@@ -68,6 +73,7 @@ export class Registration {
       }
       throw error;
     }
+    await recordEvent(this.o.events, authEvent('user.lifecycle.create', 'Create okta user', userActor(user), 'SUCCESS'), context);
     const factor = await this.o.factors.createFactor({
       id: oktaId(this.o.random, 'emf'),
       userId: user.id,
@@ -89,7 +95,7 @@ export class Registration {
   }
 
   /** Without a code: a fresh enrolment code (the old one dies). With one: the factor becomes ACTIVE. */
-  async activate(userId: string, otp: string | undefined): Promise<void> {
+  async activate(userId: string, otp: string | undefined, context?: RequestContext): Promise<void> {
     const { user, factor } = await this.emailFactorOf(userId);
     if (otp === undefined) {
       if (factorTransition(factor.status, 'resend') === null) throw alreadyActive();
@@ -105,6 +111,7 @@ export class Registration {
     );
     await this.o.otps.verify(user.id, factor.id, 'enroll', otp);
     if (!(await this.o.factors.activateFactor(factor.id, this.o.clock.now()))) throw alreadyActive();
+    await recordEvent(this.o.events, authEvent('user.mfa.factor.activate', 'Activate factor or authenticator', userActor(user), 'SUCCESS', { target: [{ id: factor.id, type: 'Factor', alternateId: 'email', displayName: 'Email Authentication' }] }), context);
   }
 
   private async emailFactorOf(userId: string): Promise<{ user: User; factor: Factor }> {

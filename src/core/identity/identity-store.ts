@@ -1,4 +1,5 @@
 import type { User, UserProfile, UserStatus } from './user.js';
+import type { UserListQuery } from './user-query.js';
 
 export interface NewUser {
   id: string;
@@ -40,4 +41,26 @@ export interface IdentityStore {
   updatePasswordHash(userId: string, passwordHash: string, now: Date): Promise<void>;
   /** Deletes the user and everything that belongs to them (factors, sessions, codes). */
   deleteUser(userId: string): Promise<boolean>;
+  /**
+   * Users matching `prefix` and `where` (see user-query.ts), ordered by id, the first `limit`
+   * whose id sorts after `after`. Profile strings compare case-insensitively.
+   */
+  listUsers(query: UserListQuery): Promise<User[]>;
+  /**
+   * Replaces the profile (and with it the login key) and stamps lastUpdated. Null for an unknown
+   * user; ConflictError('login') when the new login belongs to another user.
+   */
+  updateProfile(userId: string, profile: UserProfile, now: Date): Promise<User | null>;
+  /**
+   * Moves the user to `to` only if the current status is one of `from`; true for the one caller
+   * that moved it (concurrent transitions from the same status succeed once). Stamps
+   * statusChanged and lastUpdated, and `activated` with `stampActivated`.
+   */
+  transitionUserStatus(
+    userId: string,
+    from: readonly UserStatus[],
+    to: UserStatus,
+    now: Date,
+    options?: { stampActivated?: boolean },
+  ): Promise<boolean>;
 }

@@ -32,7 +32,8 @@ const invalidSession = () => new AuthError('invalid_session', 'Invalid session',
 export class SessionService {
   constructor(private readonly o: SessionServiceOptions) {}
 
-  async start(user: User, status: SessionStatus, amr: string[]): Promise<StartedSession> {
+  /** `factorVerifiedAt`: when the second factor was proven (a session made from an authn sessionToken). */
+  async start(user: User, status: SessionStatus, amr: string[], options: { factorVerifiedAt?: Date } = {}): Promise<StartedSession> {
     const now = this.o.clock.now();
     const token = TOKEN_PREFIX + randomBase62(this.o.random, TOKEN_RANDOM_CHARS);
     const session: Session = {
@@ -44,7 +45,7 @@ export class SessionService {
       absoluteExpiresAt: new Date(now.getTime() + this.o.maxSeconds * 1000),
       idleExpiresAt: new Date(now.getTime() + Math.min(this.o.idleSeconds, this.o.maxSeconds) * 1000),
       lastPasswordVerification: now,
-      lastFactorVerification: null,
+      lastFactorVerification: options.factorVerifiedAt ?? null,
       amr,
     };
     await this.o.store.createSession(session);

@@ -1,4 +1,7 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { RequestContext } from '../audit/audit-event.js';
+import { authEvent, recordEvent, userActor } from '../audit/auth-events.js';
+import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
 import { sha256Hex } from '../hashing.js';
@@ -23,6 +26,8 @@ export interface SsoServiceOptions {
   tokenLifetimeSeconds: number;
   /** Tolerated clock difference when verifying, in seconds. */
   clockSkewSeconds?: number;
+  /** System Log; optional so unit tests may leave it out. */
+  events?: EventLog;
 }
 
 const RESERVED_CLAIMS = new Set(['sub', 'iat', 'exp', 'nbf', 'iss', 'aud', 'jti']);
@@ -52,7 +57,7 @@ export class SsoService {
     return code;
   }
 
-  async token(code: string): Promise<string> {
+  async token(code: string, context?: RequestContext): Promise<string> {
     const now = this.o.clock.now();
     const grant = await this.o.grants.consumeGrant(sha256Hex(code), now);
     if (grant === null) throw invalidToken();
@@ -72,6 +77,7 @@ export class SsoService {
       .setJti(randomToken(this.o.random, 16))
       .sign(this.o.secret);
     this.o.logger.info({ event: 'sso.token', userId: user.id }, 'sso token issued');
+    await recordEvent(this.o.events, authEvent('app.oauth2.as.token.grant', 'OAuth2 token granted (seed /api/sso/token JWT)', userActor(user), 'SUCCESS'), context);
     return token;
   }
 

@@ -1,3 +1,4 @@
+import type { EventLog } from '../../core/audit/event-log.js';
 import type { Clock } from '../../core/clock.js';
 import type { MfaChallenge } from '../../core/flows/mfa-challenge.js';
 import type { PasswordLogin } from '../../core/flows/password-login.js';
@@ -26,4 +27,6 @@ export interface ApiDeps {
   /** Answer 200 to errors, for clients of the original that read only the body. */
   errorsAs200: boolean;
   apiRequestsPerIpPerMinute: number;
+  /** System Log (session end is recorded by the logout route). */
+  events?: EventLog;
 }

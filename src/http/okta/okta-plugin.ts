@@ -3,12 +3,23 @@ import type { ApiApp } from '../api/api-app.js';
 import type { OktaDeps } from './okta-deps.js';
 import { toOktaWireError } from './okta-error-serializer.js';
 import { newErrorId } from '../wire/okta-errors.js';
+import { usersRoutes } from './users-routes.js';
+import { logsRoutes } from './logs-routes.js';
+import { factorsRoutes } from './factors-routes.js';
+import { authnRoutes } from './authn-routes.js';
+import { sessionsRoutes } from './sessions-routes.js';
 
 /** A route module of the Okta surface: declares its routes relative to /api/v1. */
 export type OktaRoutes = (app: ApiApp, deps: OktaDeps) => void;
 
 /** Route modules, in registration order. Each issue-3 area adds its module here. */
-const ROUTES: OktaRoutes[] = [];
+const ROUTES: OktaRoutes[] = [
+  usersRoutes,
+  logsRoutes,
+  factorsRoutes,
+  authnRoutes,
+  sessionsRoutes,
+];
 
 /**
  * Okta's wire protocol under /api/v1: Okta's error object from one serializer,

@@ -33,13 +33,27 @@ const OKTA: Record<Exclude<AuthErrorCode, 'internal' | 'mail_delivery_failed' | 
   },
   not_found: { status: 404, errorCode: 'E0000007', summary: null },
   invalid_passcode: { status: 403, errorCode: 'E0000068', summary: 'Invalid Passcode/Answer' },
+  passcode_replayed: {
+    status: 403,
+    errorCode: 'E0000082',
+    summary: 'Each code can only be used once. Please wait for a new code and try again.',
+  },
   invalid_token: { status: 401, errorCode: 'E0000011', summary: 'Invalid token provided' },
   operation_not_allowed: {
     status: 403,
     errorCode: 'E0000079',
     summary: 'This operation is not allowed in the current authentication state.',
   },
+  credentials_update_failed: { status: 403, errorCode: 'E0000014', summary: 'Update of credentials failed' },
+  password_complexity: {
+    status: 403,
+    errorCode: 'E0000080',
+    summary: 'The password does not meet the complexity requirements of the current password policy.',
+  },
   rate_limited: { status: 429, errorCode: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
+  api_token_required: { status: 403, errorCode: 'E0000005', summary: 'Invalid session' },
+  user_already_active: { status: 403, errorCode: 'E0000016', summary: 'Activation failed because the user is already active' },
+  user_status_not_allowed: { status: 403, errorCode: 'E0000038', summary: "This operation is not allowed in the user's current status." },
 };
 
 const DEFAULT_CAUSES: Partial<Record<AuthErrorCode, string>> = {

@@ -46,8 +46,23 @@ export function toOktaUser(user: User, ctx: OktaWireContext) {
     },
     _links: {
       self: { href: self, hints: { allow: ['GET', 'POST', 'PUT', 'DELETE'] } } satisfies Link,
+      ...userLifecycleLinks(user, self),
     },
   };
+}
+
+/**
+ * The lifecycle operations the user's status allows, as Okta lists them under `_links`; only
+ * operations Latchkey serves (/api/v1/users/{id}/lifecycle/*) are offered.
+ */
+function userLifecycleLinks(user: User, self: string): Record<string, Link> {
+  const post = (operation: string, name: string): Link => ({ href: `${self}/lifecycle/${operation}`, name, hints: { allow: ['POST'] } });
+  const links: Record<string, Link> = {};
+  if (user.status === 'STAGED' || user.status === 'DEPROVISIONED') links.activate = post('activate', 'activate');
+  if (user.status === 'LOCKED_OUT') links.unlock = post('unlock', 'unlock');
+  if (user.status === 'ACTIVE' && user.passwordHash !== null) links.expirePassword = post('expire_password', 'expirePassword');
+  if (user.status !== 'DEPROVISIONED') links.deactivate = post('deactivate', 'deactivate');
+  return links;
 }
 
 /** Okta's session object; `id` is the bearer token, shown only in the response that created it. */

@@ -5,11 +5,12 @@ import { copy, jsonCopy, requireUser, type MemoryState } from './memory-state.js
 
 export function createMemoryFactorStore(state: MemoryState): FactorStore {
   return {
-    async createFactor(input) {
+    async createFactor(input, options = {}) {
       if (state.factors.has(input.id)) throw new ConflictError('factor_id');
       requireUser(state, input.userId);
       const factor: Factor = { ...copy(input), profile: jsonCopy(input.profile) };
       state.factors.set(factor.id, factor);
+      state.factorSecrets.set(factor.id, { sealedSecret: options.sealedSecret ?? null, lastTotpStep: null });
       return copy(factor);
     },
 
@@ -41,7 +42,21 @@ export function createMemoryFactorStore(state: MemoryState): FactorStore {
           state.otpSlots.delete(slot);
         }
       }
+      for (const [id, tx] of state.pushTransactions) if (tx.factorId === factorId) state.pushTransactions.delete(id);
+      state.factorSecrets.delete(factorId);
       return state.factors.delete(factorId);
+    },
+
+    async findFactorSecret(factorId) {
+      return state.factorSecrets.get(factorId)?.sealedSecret ?? null;
+    },
+
+    async advanceTotpStep(factorId, step) {
+      const entry = state.factorSecrets.get(factorId);
+      if (entry === undefined || !state.factors.has(factorId)) return false;
+      if (entry.lastTotpStep !== null && !(entry.lastTotpStep < step)) return false;
+      entry.lastTotpStep = step;
+      return true;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ConflictError } from '../../core/errors.js';
 import type { IdentityStore } from '../../core/identity/identity-store.js';
 import { normalizeLogin, type User } from '../../core/identity/user.js';
+import { matchesUser } from '../../core/identity/user-query.js';
 import { copy, jsonCopy, type MemoryState } from './memory-state.js';
 
 export function createMemoryIdentityStore(state: MemoryState): IdentityStore {
@@ -103,6 +104,7 @@ export function createMemoryIdentityStore(state: MemoryState): IdentityStore {
       const user = state.users.get(userId);
       if (user === undefined) return false;
       for (const [id, factor] of state.factors) if (factor.userId === userId) state.factors.delete(id);
+      for (const [id, tx] of state.pushTransactions) if (tx.userId === userId) state.pushTransactions.delete(id);
       for (const [slot, id] of state.otpSlots) {
         if (state.otps.get(id)?.userId === userId) {
           state.otps.delete(id);
@@ -113,6 +115,49 @@ export function createMemoryIdentityStore(state: MemoryState): IdentityStore {
       for (const [hash, grant] of state.grants) if (grant.userId === userId) state.grants.delete(hash);
       state.logins.delete(normalizeLogin(user.profile.login));
       state.users.delete(userId);
+      return true;
+    },
+
+    // Ordered by id in code-unit order, as both SQL engines sort these ASCII ids.
+    async listUsers({ prefix, where, after, limit }) {
+      const count = Math.floor(limit);
+      if (!(count > 0)) return [];
+      const wanted = prefix?.toLowerCase();
+      return [...state.users.values()]
+        .filter((u) => after === undefined || u.id > after)
+        .filter(
+          (u) =>
+            wanted === undefined ||
+            [u.profile.firstName, u.profile.lastName, u.profile.email, u.profile.login].some((v) => v.toLowerCase().startsWith(wanted)),
+        )
+        .filter((u) => where === undefined || matchesUser(where, u))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, count)
+        .map(copy);
+    },
+
+    async updateProfile(userId, profile, now) {
+      const user = state.users.get(userId);
+      if (user === undefined) return null;
+      const before = normalizeLogin(user.profile.login);
+      const after = normalizeLogin(profile.login);
+      if (after !== before) {
+        if (state.logins.has(after)) throw new ConflictError('login');
+        state.logins.delete(before);
+        state.logins.set(after, userId);
+      }
+      user.profile = jsonCopy(profile);
+      user.lastUpdated = copy(now);
+      return copy(user);
+    },
+
+    async transitionUserStatus(userId, from, to, now, options = {}) {
+      const user = state.users.get(userId);
+      if (user === undefined || !from.includes(user.status)) return false;
+      user.status = to;
+      user.statusChanged = copy(now);
+      user.lastUpdated = copy(now);
+      if (options.stampActivated === true) user.activated = copy(now);
       return true;
     },
   };

@@ -1,5 +1,6 @@
 import { AuthError } from '../../core/errors.js';
 import type { Factor } from '../../core/factors/factor.js';
+import type { PushTransaction } from '../../core/factors/push-transaction.js';
 import type { User } from '../../core/identity/user.js';
 import type { StoredMail } from '../../core/mail/mailbox-store.js';
 import type { OtpPurpose, OtpRecord } from '../../core/otp/otp-record.js';
@@ -16,6 +17,9 @@ export interface MemoryState {
   /** normalizeLogin(login) → user id: the unique, case-insensitive index. */
   logins: Map<string, string>;
   factors: Map<string, Factor>;
+  /** Per factor: the sealed secret (TOTP) and the last accepted TOTP step, kept apart from Factor as in SQL. */
+  factorSecrets: Map<string, { sealedSecret: string | null; lastTotpStep: number | null }>;
+  pushTransactions: Map<string, PushTransaction>;
   otps: Map<string, OtpRecord>;
   /** otpSlot(user, factor, purpose) → id of the one code kept per slot. */
   otpSlots: Map<string, string>;
@@ -29,6 +33,8 @@ export const createMemoryState = (): MemoryState => ({
   users: new Map(),
   logins: new Map(),
   factors: new Map(),
+  factorSecrets: new Map(),
+  pushTransactions: new Map(),
   otps: new Map(),
   otpSlots: new Map(),
   sessions: new Map(),

@@ -1,9 +1,13 @@
 import type { Stores } from '../../core/stores.js';
+import { createMemoryApiTokenStore } from './memory-api-token-store.js';
+import { createMemoryAuthnStore } from './memory-authn-store.js';
+import { MemoryEventStore } from './memory-event-store.js';
 import { createMemoryFactorStore } from './memory-factor-store.js';
 import { createMemoryGrantStore } from './memory-grant-store.js';
 import { createMemoryIdentityStore } from './memory-identity-store.js';
 import { createMemoryMailboxStore } from './memory-mailbox-store.js';
 import { createMemoryOtpStore } from './memory-otp-store.js';
+import { createMemoryPushTransactionStore } from './memory-push-transaction-store.js';
 import { createMemorySessionStore } from './memory-session-store.js';
 import { createMemoryState } from './memory-state.js';
 
@@ -20,5 +24,9 @@ export function createMemoryStores(): Stores {
     sessions: createMemorySessionStore(state),
     grants: createMemoryGrantStore(state),
     mailbox: createMemoryMailboxStore(state),
+    pushTransactions: createMemoryPushTransactionStore(state),
+    apiTokens: createMemoryApiTokenStore(),
+    events: new MemoryEventStore(),
+    authn: createMemoryAuthnStore(state),
   };
 }

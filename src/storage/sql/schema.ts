@@ -1,4 +1,6 @@
+import type { OidcSchema } from './oidc-schema.js';
 import type { FactorProvider, FactorStatus, FactorType } from '../../core/factors/factor.js';
+import type { PushPurpose, PushStatus } from '../../core/factors/push-transaction.js';
 import type { UserStatus } from '../../core/identity/user.js';
 import type { OtpPurpose } from '../../core/otp/otp-record.js';
 import type { SessionStatus } from '../../core/session/session.js';
@@ -36,6 +38,10 @@ export interface FactorsTable {
   profile: string;
   created: number;
   last_updated: number;
+  /** A secret the server reads back (TOTP), sealed with AES-256-GCM; null for other factors. */
+  secret: string | null;
+  /** The last accepted TOTP time step (replay protection). */
+  last_totp_step: number | null;
 }
 
 export interface OtpsTable {
@@ -87,11 +93,77 @@ export interface MailboxTable {
   created_at: number;
 }
 
-export interface DatabaseSchema {
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** sha256Hex of the token. */
+  token_hash: string;
+  created: number;
+  last_used: number | null;
+  revoked: number | null;
+}
+
+export interface EventsTable {
+  /** Publication (insertion) order: the sort key and the position behind a paging cursor. */
+  seq: Generated<number>;
+  uuid: string;
+  published: number;
+  event_type: string;
+  severity: string;
+  display_message: string;
+  outcome_result: string;
+  outcome_reason: string | null;
+  actor_id: string;
+  /** AuditActor as JSON. */
+  actor: string;
+  /** AuditEvent['client'] as JSON. */
+  client: string;
+  /** AuditTarget[] as JSON. */
+  target: string;
+  transaction_id: string | null;
+}
+
+export interface PushTransactionsTable {
+  id: string;
+  user_id: string;
+  factor_id: string;
+  purpose: PushPurpose;
+  status: PushStatus;
+  created_at: number;
+  expires_at: number;
+  answered_at: number | null;
+  consumed_at: number | null;
+  link_token_hash: string;
+  request_ip: string | null;
+  request_user_agent: string | null;
+}
+
+export interface AuthnTransactionsTable {
+  id: string;
+  /** sha256Hex of the stateToken. */
+  state_token_hash: string;
+  /** sha256Hex of the sessionToken, once the transaction reached SUCCESS. */
+  session_token_hash: string | null;
+  user_id: string;
+  state: string;
+  /** Compare-and-set key, incremented by every transition. */
+  version: number;
+  created_at: number;
+  /** The stateToken's sliding expiry; at SUCCESS the sessionToken's expiry. */
+  expires_at: number;
+  /** The rest of the AuthnFlow as JSON. */
+  data: string;
+}
+
+export interface DatabaseSchema extends OidcSchema {
   users: UsersTable;
   factors: FactorsTable;
   otps: OtpsTable;
   sessions: SessionsTable;
   grants: GrantsTable;
   mailbox: MailboxTable;
+  push_transactions: PushTransactionsTable;
+  api_tokens: ApiTokensTable;
+  events: EventsTable;
+  authn_transactions: AuthnTransactionsTable;
 }

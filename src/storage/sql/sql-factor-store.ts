@@ -5,15 +5,15 @@ import { fromMillis, toMillis } from './codec.js';
 import { translatingErrors } from './errors.js';
 import type { DatabaseSchema, FactorsTable } from './schema.js';
 
-type FactorRow = Omit<Selectable<FactorsTable>, 'seq'>;
+type FactorRow = Omit<Selectable<FactorsTable>, 'seq' | 'secret' | 'last_totp_step'>;
 const COLUMNS = ['id', 'user_id', 'factor_type', 'provider', 'status', 'profile', 'created', 'last_updated'] as const;
 
 export function createSqlFactorStore(db: Kysely<DatabaseSchema>): FactorStore {
   return {
-    createFactor: (factor) =>
+    createFactor: (factor, options = {}) =>
       translatingErrors(async () => {
         const row = factorRow(factor);
-        await db.insertInto('factors').values(row).execute();
+        await db.insertInto('factors').values({ ...row, secret: options.sealedSecret ?? null, last_totp_step: null }).execute();
         return factorFromRow(row);
       }),
 
@@ -42,7 +42,23 @@ export function createSqlFactorStore(db: Kysely<DatabaseSchema>): FactorStore {
       return result.numUpdatedRows > 0n;
     },
 
-    // Its codes go with it: a code must never outlive the factor it was sent for.
+    async findFactorSecret(factorId) {
+      const row = await db.selectFrom('factors').select('secret').where('id', '=', factorId).executeTakeFirst();
+      return row?.secret ?? null;
+    },
+
+    // The comparison with the recorded step is the UPDATE's condition: one caller wins per step.
+    async advanceTotpStep(factorId, step) {
+      const result = await db
+        .updateTable('factors')
+        .set({ last_totp_step: step })
+        .where('id', '=', factorId)
+        .where((eb) => eb.or([eb('last_totp_step', 'is', null), eb('last_totp_step', '<', step)]))
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    // Its codes go with it (push transactions by foreign key cascade): a code must never outlive the factor it was sent for.
     deleteFactor: (factorId) =>
       db.transaction().execute(async (tx) => {
         await tx.deleteFrom('otps').where('factor_id', '=', factorId).execute();

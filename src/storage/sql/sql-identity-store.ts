@@ -2,8 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { IdentityStore, NewUser } from '../../core/identity/identity-store.js';
 import { normalizeLogin, type User, type UserProfile } from '../../core/identity/user.js';
 import type { SqlCapabilities } from './capabilities.js';
-import { fromMillis, fromMillisOrNull, toMillis } from './codec.js';
+import { affected, fromMillis, fromMillisOrNull, toMillis } from './codec.js';
 import { translatingErrors } from './errors.js';
+import { profileField, startsWith, userCondition } from './sql-user-query.js';
 import type { DatabaseSchema, UsersTable } from './schema.js';
 
 export function createSqlIdentityStore(db: Kysely<DatabaseSchema>, capabilities: SqlCapabilities): IdentityStore {
@@ -102,6 +103,46 @@ export function createSqlIdentityStore(db: Kysely<DatabaseSchema>, capabilities:
         const result = await tx.deleteFrom('users').where('id', '=', userId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
+
+    async listUsers({ prefix, where, after, limit }) {
+      const count = Math.floor(limit);
+      if (!(count > 0)) return [];
+      let query = db.selectFrom('users').selectAll();
+      if (after !== undefined) query = query.where('id', '>', after);
+      if (prefix !== undefined) {
+        query = query.where((eb) =>
+          eb.or(['firstName', 'lastName', 'email', 'login'].map((key) => startsWith(profileField(capabilities, key), prefix))),
+        );
+      }
+      if (where !== undefined) query = query.where((eb) => userCondition(eb, capabilities, where));
+      const rows = await query.orderBy('id').limit(count).execute();
+      return rows.map(userFromRow);
+    },
+
+    updateProfile: (userId, profile, now) =>
+      translatingErrors(async () => {
+        const result = await db
+          .updateTable('users')
+          .set({ profile: JSON.stringify(profile), login: normalizeLogin(profile.login), last_updated: toMillis(now) })
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (affected(result) === 0) return null;
+        const row = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+        return row === undefined ? null : userFromRow(row);
+      }),
+
+    // Conditional on the current status: of concurrent transitions from one status exactly one matches.
+    async transitionUserStatus(userId, from, to, now, options = {}) {
+      if (from.length === 0) return false;
+      const at = toMillis(now);
+      const result = await db
+        .updateTable('users')
+        .set({ status: to, status_changed: at, last_updated: at, ...(options.stampActivated === true ? { activated: at } : {}) })
+        .where('id', '=', userId)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
+      return affected(result) > 0;
+    },
   };
 }
 

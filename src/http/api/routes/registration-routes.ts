@@ -1,5 +1,6 @@
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../api-deps.js';
+import { requestContext } from '../../wire/request-context.js';
 import { ActivateBody, ErrorResponse, RegisterBody, SuccessResponse, UserIdResponse } from '../schemas.js';
 
 const errors = { 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse };
@@ -13,7 +14,7 @@ export function registrationRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: UserIdResponse, ...errors },
     },
     handler: async (request) => {
-      const { userId, otpSent } = await deps.registration.register(request.body);
+      const { userId, otpSent } = await deps.registration.register(request.body, requestContext(request));
       return otpSent ? { userId } : { userId, otpSent };
     },
   });
@@ -26,7 +27,7 @@ export function registrationRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: SuccessResponse, ...errors },
     },
     handler: async (request) => {
-      await deps.registration.activate(request.body.userId, request.body.otp);
+      await deps.registration.activate(request.body.userId, request.body.otp, requestContext(request));
       return { success: true };
     },
   });

@@ -1,7 +1,9 @@
 import type { ApiApp } from '../api-app.js';
 import type { FastifyRequest } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
+import { authEvent, userActor } from '../../../core/audit/auth-events.js';
 import { toOktaSession, toOktaUser } from '../../wire/okta-objects.js';
+import { requestContext } from '../../wire/request-context.js';
 import type { ApiDeps } from '../api-deps.js';
 import {
   ErrorResponse,
@@ -87,7 +89,7 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: LoginResponse, ...errors },
     },
     handler: async (request) => {
-      const result = await deps.login.login({ login: request.body.email, password: request.body.password, ip: request.ip });
+      const result = await deps.login.login({ login: request.body.email, password: request.body.password, ip: request.ip, context: requestContext(request) });
       if (result.kind === 'factor_not_active') return { userId: result.userId };
       const user = await deps.identity.findUserById(result.started.session.userId);
       if (user === null) throw new AuthError('authentication_failed', 'Authentication failed');
@@ -107,8 +109,9 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     handler: async (request) => {
       const { userId, otp, sessionId } = request.body;
-      if (otp === undefined) await deps.mfa.send(userId);
-      else await deps.mfa.verify({ userId, otp, ...(sessionId !== undefined ? { sessionToken: sessionId } : {}) });
+      const context = requestContext(request);
+      if (otp === undefined) await deps.mfa.send(userId, context);
+      else await deps.mfa.verify({ userId, otp, ...(sessionId !== undefined ? { sessionToken: sessionId } : {}), context });
       return { success: true };
     },
   });
@@ -116,8 +119,12 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
   app.post('/logout', {
     schema: { summary: 'End the session', tags: ['seed'], body: SessionBody, response: { 200: SuccessResponse, ...errors } },
     handler: async (request) => {
+      // Whose session it was, for the System Log; an unknown session ends as before (end() decides).
+      const ending = deps.events === undefined ? null : await deps.sessions.resolve(request.body.sessionId).catch(() => null);
       await deps.sessions.end(request.body.sessionId);
       deps.logger.info({ event: 'session.end' }, 'session ended');
+      const user = ending === null ? null : await deps.identity.findUserById(ending.userId);
+      if (user !== null) await deps.events?.record(authEvent('user.session.end', 'User logout from Okta', userActor(user), 'SUCCESS'), requestContext(request));
       return { success: true };
     },
   });

@@ -1,6 +1,7 @@
 import type { ApiApp } from '../api-app.js';
 import { Type } from '@sinclair/typebox';
 import type { ApiDeps } from '../api-deps.js';
+import { requestContext } from '../../wire/request-context.js';
 import { CodeBody, CodeResponse, ErrorResponse, ProfileSchema, SessionBody, TokenBody, TokenResponse } from '../schemas.js';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse };
@@ -23,7 +24,7 @@ export function ssoRoutes(app: ApiApp, deps: ApiDeps): void {
       body: CodeBody,
       response: { 200: TokenResponse, ...errors },
     },
-    handler: async (request) => ({ token: await deps.sso.token(request.body.code) }),
+    handler: async (request) => ({ token: await deps.sso.token(request.body.code, requestContext(request)) }),
   });
 
   app.post('/sso/verify', {
