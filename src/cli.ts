@@ -4,6 +4,7 @@ import type { CliCommand, CliIo } from './cli/cli-command.js';
 import { tokensCommand } from './cli/tokens-command.js';
 import { keysCommand } from './cli/keys-command.js';
 import { clientsCommand } from './cli/clients-command.js';
+import { pushCliCommand } from './cli/push-command.js';
 
 /**
  * `latchkey <command> …`: administration from the shell, against the same configuration and
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   tokens: tokensCommand,
   keys: keysCommand,
   clients: clientsCommand,
+  push: pushCliCommand,
 };
 
 export function usage(): string {

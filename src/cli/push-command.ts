@@ -1,19 +1,13 @@
 import { loadConfig } from '../config/config.js';
 import { readEnvWithDotenv } from '../config/dotenv.js';
-import { systemClock, type Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { isPushTransactionId, PushApprovals, type PushDecision, type PushReference } from '../core/factors/push-approvals.js';
 import { AuditLog } from '../core/audit/audit-log.js';
 import { silentLogger } from '../core/logger.js';
 import { cryptoRandom } from '../core/random.js';
 import { openDatabase } from '../storage/sql/database.js';
+import type { CliCommand, CliIo } from './cli-command.js';
 import { createSqlStores } from '../storage/sql/sql-stores.js';
-
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  clock?: Clock;
-}
 
 export const PUSH_USAGE = `usage: latchkey push approve|deny <transactionId | link token | approval URL>
 
@@ -68,3 +62,8 @@ export async function pushCommand(args: readonly string[], io: CliIo): Promise<n
     await database.close();
   }
 }
+
+export const pushCliCommand: CliCommand = {
+  summary: 'approve or deny a push request as the device (push approve|deny <ref>)',
+  run: pushCommand,
+};
