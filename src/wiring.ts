@@ -48,6 +48,12 @@ import type { OidcDeps } from './http/oidc/oidc-deps.js';
 import { createSqlOidcStores } from './storage/sql/sql-oidc-stores.js';
 import { AuthnService } from './core/flows/authn/authn-service.js';
 import { PasswordCheck } from './core/flows/password-check.js';
+import { EmbeddedIdentityProvider } from './core/provider/embedded-identity-provider.js';
+import type { IdentityProvider } from './core/provider/identity-provider.js';
+import type { GrantStore } from './core/sso/grant-store.js';
+import { OktaClient } from './providers/okta/okta-client.js';
+import { OktaIdentityProvider } from './providers/okta/okta-identity-provider.js';
+import { createSqlOktaGrantStore, createSqlUpstreamSessionStore, ensureOktaModeSchema } from './storage/sql/okta/sql-okta-mode-stores.js';
 /** What tests (and benchmarks) may replace; production uses the defaults. */
 export interface Overrides {
   clock?: Clock;
@@ -185,11 +191,37 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       logger,
       verifyPerAccountPerMinute: config.rateLimits.otpVerifyPerAccount,
     });
+    // --- issue 5: the identity provider behind /api/* (embedded engine or an Okta org) ---
+    let provider: IdentityProvider;
+    let grants: GrantStore = stores.grants;
+    const idp = config.identityProvider;
+    if (idp.kind === 'okta') {
+      if (idp.insecure) logger.warn({ orgUrl: idp.orgUrl }, 'OKTA_ORG_URL is not https: the API token travels in clear');
+      await ensureOktaModeSchema(database);
+      grants = createSqlOktaGrantStore(database);
+      provider = new OktaIdentityProvider({
+        client: new OktaClient({
+          orgUrl: idp.orgUrl,
+          apiToken: idp.apiToken,
+          timeoutMs: idp.timeoutMs,
+          clock,
+          logger,
+          ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+          userAgent: `latchkey/${VERSION}`,
+        }),
+        store: createSqlUpstreamSessionStore(database),
+        clock,
+        logger,
+      });
+      logger.info({ orgUrl: idp.orgUrl }, 'okta mode: /api/* runs on the Okta org');
+    } else {
+      provider = new EmbeddedIdentityProvider({ registration, login, mfa, sessions, identity: stores.identity, logger, events });
+    }
+    // --- end issue 5 ---
     const sso = new SsoService({
       events,
-      grants: stores.grants,
-      identity: stores.identity,
-      sessions,
+      grants,
+      identity: provider,
       clock,
       random,
       logger,
@@ -276,6 +308,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
         passwordExpireWarnDays: config.authn.passwordExpireWarnDays,
         perUsernamePerSecond: config.authn.perUsernamePerSecond,
         verifyPerUserPerMinute: config.rateLimits.otpVerifyPerAccount,
+        promptForFactor: config.authnPromptForFactor,
       },
     });
     // --- end issue 3: authn transactions ---
@@ -315,7 +348,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       keys: oidcKeys,
       clients: oidcClients,
       minter: oidcMinter,
-      tokens: new TokenService({ clients: oidcClients, grants: oidcStores.grants, identity: stores.identity, minter: oidcMinter, clock, random, logger }),
+      tokens: new TokenService({ clients: oidcClients, grants: oidcStores.grants, identity: stores.identity, minter: oidcMinter, clock, random, logger, events }),
       authorize: new AuthorizeService({
         clients: oidcClients,
         grants: oidcStores.grants,
@@ -335,6 +368,7 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       random,
       logger,
       keysMaxAgeSeconds: 3600,
+      corsOrigins: config.oidcCorsOrigins,
     };
     // --- end issue 4: OpenID Connect provider ---
 
@@ -346,12 +380,8 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
       trustProxy: config.trustProxy,
       version: VERSION,
       api: {
-        registration,
-        login,
-        mfa,
-        sessions,
+        provider,
         sso,
-        identity: stores.identity,
         limiter,
         clock,
         random,
@@ -359,7 +389,6 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
         wire: oktaWireContext(config.publicUrl),
         errorsAs200: config.errorsAs200,
         apiRequestsPerIpPerMinute: config.rateLimits.apiPerIp,
-        events,
       },
       okta: {
         clock,

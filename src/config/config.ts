@@ -80,6 +80,16 @@ export const ConfigEnvSchema = Type.Object({
   PASSWORD_MAX_AGE_DAYS: Int({ default: 0, minimum: 0, maximum: 3650, description: '0: passwords never expire' }),
   PASSWORD_EXPIRE_WARN_DAYS: Int({ default: 7, minimum: 0, maximum: 365, description: 'PASSWORD_WARN window' }),
   SESSION_COOKIE_REDIRECT_ORIGINS: Type.String({ default: '', description: 'extra origins for sessionCookieRedirect' }),
+  OIDC_CORS_ORIGINS: Type.String({ default: '', description: "trusted origins (Okta's CORS trusted origins) for the OIDC endpoints" }),
+  AUTHN_PROMPT_FOR_FACTOR: Type.Boolean({ default: true, description: 'false: a right password alone gives SUCCESS even with an active factor' }),
+  // Okta mode (issue 5): the seed API backed by an Okta org.
+  IDENTITY_PROVIDER: Type.Union([Type.Literal('embedded'), Type.Literal('okta')], {
+    default: 'embedded',
+    description: 'embedded: Latchkey holds users; okta: the seed API runs on an Okta org',
+  }),
+  OKTA_ORG_URL: Type.Optional(Type.String({ minLength: 1, description: 'okta mode: https://{yourOktaDomain}' })),
+  OKTA_API_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'okta mode: an SSWS API token' })),
+  OKTA_REQUEST_TIMEOUT_MS: Int({ default: 10_000, minimum: 100, maximum: 120_000, description: 'okta mode: per request' }),
 });
 
 export type ConfigEnv = Static<typeof ConfigEnvSchema>;
@@ -139,6 +149,12 @@ export interface Config {
   };
   /** Origins (besides PUBLIC_URL's) that /login/sessionCookieRedirect may redirect to. */
   sessionCookieRedirectOrigins: string[];
+  /** Origins whose browser code may call the OIDC JSON endpoints (CORS, credentials with the exact origin). */
+  oidcCorsOrigins: string[];
+  /** Sign-on policy of /api/v1/authn: prompt users with an active factor for it (default true). */
+  authnPromptForFactor: boolean;
+  /** Who holds users, factors and sessions behind /api/*: the embedded engine, or an Okta org. */
+  identityProvider: { kind: 'embedded' } | { kind: 'okta'; orgUrl: string; apiToken: string; timeoutMs: number; insecure: boolean };
 }
 
 export class ConfigError extends Error {
@@ -192,18 +208,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (c.AUTHN_TRANSACTION_IDLE_SECONDS > c.AUTHN_TRANSACTION_MAX_SECONDS) {
     problems.push('AUTHN_TRANSACTION_IDLE_SECONDS must not exceed AUTHN_TRANSACTION_MAX_SECONDS');
   }
-  const sessionCookieRedirectOrigins: string[] = [];
-  for (const raw of c.SESSION_COOKIE_REDIRECT_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o.length > 0)) {
-    let origin: string | null = null;
-    try {
-      const url = new URL(raw);
-      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw.replace(/\/+$/, '')) origin = url.origin;
-    } catch {
-      origin = null;
+  const originList = (name: 'SESSION_COOKIE_REDIRECT_ORIGINS' | 'OIDC_CORS_ORIGINS'): string[] => {
+    const out: string[] = [];
+    for (const raw of c[name].split(',').map((o) => o.trim()).filter((o) => o.length > 0)) {
+      let origin: string | null = null;
+      try {
+        const url = new URL(raw);
+        if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === raw.replace(/\/+$/, '')) origin = url.origin;
+      } catch {
+        origin = null;
+      }
+      if (origin === null) problems.push(`${name} entries must be origins like https://app.example.com (got "${raw}")`);
+      else out.push(origin);
     }
-    if (origin === null) problems.push(`SESSION_COOKIE_REDIRECT_ORIGINS entries must be origins like https://app.example.com (got "${raw}")`);
-    else sessionCookieRedirectOrigins.push(origin);
-  }
+    return out;
+  };
+  const sessionCookieRedirectOrigins = originList('SESSION_COOKIE_REDIRECT_ORIGINS');
+  const oidcCorsOrigins = originList('OIDC_CORS_ORIGINS');
   if (c.JWT_SECRET !== undefined && Buffer.byteLength(c.JWT_SECRET, 'utf8') < 32) {
     problems.push('JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)');
   }
@@ -219,6 +240,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (factorSecretKeys?.some((s) => s.length < 32)) problems.push('every FACTOR_SECRET_KEY key must be at least 32 characters');
   if (c.NODE_ENV === 'production' && factorSecretKeys === undefined) {
     problems.push('FACTOR_SECRET_KEY is required when NODE_ENV=production');
+  }
+  let identityProvider: Config['identityProvider'] = { kind: 'embedded' };
+  if (c.IDENTITY_PROVIDER === 'okta') {
+    let orgUrl: string | null = null;
+    if (c.OKTA_ORG_URL === undefined) problems.push('OKTA_ORG_URL is required when IDENTITY_PROVIDER=okta (e.g. https://example.okta.com)');
+    else {
+      try {
+        const url = new URL(c.OKTA_ORG_URL);
+        if (url.protocol === 'https:' || url.protocol === 'http:') orgUrl = c.OKTA_ORG_URL.replace(/\/+$/, '');
+      } catch {
+        orgUrl = null;
+      }
+      if (orgUrl === null) problems.push(`OKTA_ORG_URL must be an http(s) URL like https://example.okta.com (got "${c.OKTA_ORG_URL}")`);
+    }
+    if (c.OKTA_API_TOKEN === undefined) problems.push('OKTA_API_TOKEN is required when IDENTITY_PROVIDER=okta (an Okta API token, sent as SSWS)');
+    if (orgUrl !== null && c.OKTA_API_TOKEN !== undefined) {
+      identityProvider = { kind: 'okta', orgUrl, apiToken: c.OKTA_API_TOKEN, timeoutMs: c.OKTA_REQUEST_TIMEOUT_MS, insecure: orgUrl.startsWith('http:') };
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -285,5 +324,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       passwordExpireWarnDays: c.PASSWORD_EXPIRE_WARN_DAYS,
     },
     sessionCookieRedirectOrigins: sessionCookieRedirectOrigins,
+    oidcCorsOrigins,
+    authnPromptForFactor: c.AUTHN_PROMPT_FOR_FACTOR,
+    identityProvider,
   });
 }

@@ -21,6 +21,8 @@ export type AuthErrorCode =
   | 'user_status_not_allowed' // a user lifecycle operation the user's status does not allow
   | 'credentials_update_failed' // authn change_password: wrong oldPassword (Okta E0000014)
   | 'password_complexity' // authn change_password: new password refused by the policy (Okta E0000080)
+  | 'upstream_error' // the upstream identity provider (an Okta org) refused: its Okta error body travels along
+  | 'upstream_unavailable' // the upstream identity provider timed out, was unreachable or failed (5xx)
   | 'internal'; // anything unexpected; never exposed
 
 export interface ErrorCause {
@@ -28,6 +30,25 @@ export interface ErrorCause {
   summary: string;
   reason?: string;
   location?: string;
+}
+
+/** Okta's error object as an upstream org sent it (okta-api.md §6). */
+export interface UpstreamErrorBody {
+  errorCode: string;
+  errorSummary: string;
+  errorLink?: string;
+  errorId?: string;
+  errorCauses?: { errorSummary: string; [key: string]: unknown }[];
+}
+
+/** What went wrong upstream: an HTTP answer with Okta's error body, or a transport failure. */
+export interface UpstreamFailure {
+  /** The upstream HTTP status; for transport failures, the status to answer (502 network, 504 timeout). */
+  status: number;
+  kind: 'okta_error' | 'timeout' | 'network' | 'server_error';
+  body?: UpstreamErrorBody;
+  /** Rate-limit headers to pass through (x-rate-limit-*). */
+  headers?: Record<string, string>;
 }
 
 export interface AuthErrorOptions {
@@ -38,6 +59,8 @@ export interface AuthErrorOptions {
   limit?: { limit: number; remaining: number; resetAt: Date };
   /** What the resource was, for not_found ("User", "Session"). */
   resource?: string;
+  /** For upstream_error and upstream_unavailable: the upstream answer or failure. */
+  upstream?: UpstreamFailure;
   cause?: unknown;
 }
 
@@ -47,6 +70,7 @@ export class AuthError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly limit: AuthErrorOptions['limit'];
   readonly resource: string | undefined;
+  readonly upstream: UpstreamFailure | undefined;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +80,7 @@ export class AuthError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.limit = options.limit;
     this.resource = options.resource;
+    this.upstream = options.upstream;
   }
 }
 

@@ -1,16 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/core/errors.js';
 import type { AuthnFlow } from '../../src/core/flows/authn/authn-flow.js';
 import type { Stores } from '../../src/core/stores.js';
 import { createMemoryStores } from '../../src/storage/memory/memory-stores.js';
-import { openDatabase, type SqlDatabase } from '../../src/storage/sql/database.js';
 import { createSqlStores } from '../../src/storage/sql/sql-stores.js';
-import { DATABASE_URL } from '../support/backends.js';
+import { onEveryBackend } from '../support/store-backends.js';
 
 // Odd milliseconds: a backend that rounds shows up at once.
 const T0 = new Date('2026-03-04T05:06:07.891Z');
@@ -126,44 +120,10 @@ function authnStoreContract(name: string, open: () => Promise<Stores>): void {
   });
 }
 
-authnStoreContract('memory', async () => createMemoryStores());
-
-function sqlBackend(openDb: () => Promise<SqlDatabase>, withoutReturning = false): () => Promise<Stores> {
-  let opened: Promise<SqlDatabase> | undefined;
-  afterAll(async () => {
-    await (await opened)?.close();
-  });
-  return async () => {
-    opened ??= openDb().then(async (database) => {
-      await database.migrate();
-      return database;
-    });
-    const database = await opened;
-    await database.db.deleteFrom('authn_transactions').execute();
-    const effective = withoutReturning ? { ...database, capabilities: { ...database.capabilities, returning: false } } : database;
-    return createSqlStores(effective);
-  };
-}
-
-describe('SQLite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-authn-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  authnStoreContract('sqlite', sqlBackend(() => openDatabase(`sqlite:${join(dir, 'authn.db')}`)));
-  authnStoreContract('sqlite without RETURNING', sqlBackend(() => openDatabase(`sqlite:${join(dir, 'authn-nr.db')}`), true));
-});
-
-describe.skipIf(!DATABASE_URL)('PostgreSQL', () => {
-  const url = DATABASE_URL ?? '';
-  const schema = `latchkey_authn_${process.pid}_${randomBytes(4).toString('hex')}`;
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`drop schema if exists "${schema}" cascade`);
-    } finally {
-      await client.end();
-    }
-  });
-  authnStoreContract('postgres', sqlBackend(() => openDatabase(url, { schema })));
-  authnStoreContract('postgres without RETURNING', sqlBackend(() => openDatabase(url, { schema }), true));
+onEveryBackend(authnStoreContract, {
+  id: 'authn-store',
+  tables: ['authn_transactions'],
+  memory: () => createMemoryStores(),
+  fromSql: (database) => createSqlStores(database),
+  withoutReturning: true,
 });

@@ -33,10 +33,10 @@ export interface HttpResult {
  * A real Latchkey on 127.0.0.1 (ephemeral port) with SQLite in a fresh temp folder, mail through
  * a real SMTP sink, and a manual clock. `env` overrides any setting.
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { clock?: ManualClock } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const sink = await startSmtpSink();
-  const clock = new ManualClock(new Date());
+  const clock = options.clock ?? new ManualClock(new Date());
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

@@ -1,3 +1,7 @@
+import type { RequestContext } from '../audit/audit-event.js';
+import { authEvent, recordEvent, userActor } from '../audit/auth-events.js';
+import type { AuditActor, AuditTarget } from '../audit/audit-event.js';
+import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { sha256Hex } from '../hashing.js';
 import type { IdentityStore } from '../identity/identity-store.js';
@@ -21,6 +25,8 @@ export interface TokenServiceOptions {
   clock: Clock;
   random: Random;
   logger: Logger;
+  /** System Log: token grants and revocations (app.oauth2.as.token.grant.*, app.oauth2.as.token.revoke). */
+  events?: EventLog;
 }
 
 /** The /token request after form parsing: every parameter as sent, once. */
@@ -44,23 +50,76 @@ const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 export class TokenService {
   constructor(private readonly o: TokenServiceOptions) {}
 
-  async token(server: AuthorizationServer, presented: PresentedClient | null, params: TokenParams): Promise<TokenResponse> {
+  async token(server: AuthorizationServer, presented: PresentedClient | null, params: TokenParams, context?: RequestContext): Promise<TokenResponse> {
     const grantType = params.grant_type;
     if (grantType === undefined || grantType === '') throw new OAuthError('invalid_request', 'The request is missing a required parameter: grant_type.');
     const client = await this.o.clients.authenticate(presented);
-    switch (grantType) {
-      case 'authorization_code':
-        return this.authorizationCode(server, client, params);
-      case 'refresh_token':
-        return this.refreshToken(server, client, params);
-      case 'client_credentials':
-        return this.clientCredentials(server, client, params);
-      default:
-        throw new OAuthError('unsupported_grant_type', `The grant type '${grantType}' is not supported.`);
+    let issued: { set: TokenSet; user: User | null };
+    try {
+      switch (grantType) {
+        case 'authorization_code':
+          issued = await this.authorizationCode(server, client, params, context);
+          break;
+        case 'refresh_token':
+          issued = await this.refreshToken(server, client, params, context);
+          break;
+        case 'client_credentials':
+          issued = await this.clientCredentials(server, client, params);
+          break;
+        default:
+          throw new OAuthError('unsupported_grant_type', `The grant type '${grantType}' is not supported.`);
+      }
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        await recordEvent(
+          this.o.events,
+          authEvent('app.oauth2.as.token.grant', `OAuth2 token request refused (${grantType})`, clientActor(client), 'FAILURE', {
+            reason: error.error,
+            target: [clientTarget(client, server)],
+          }),
+          context,
+        );
+      }
+      throw error;
+    }
+    await this.recordGrant(server, client, grantType, issued.set, issued.user, context);
+    return response(issued.set);
+  }
+
+  /** One app.oauth2.as.token.grant.<kind> event per token issued, as Okta's System Log has them. */
+  private async recordGrant(server: AuthorizationServer, client: OAuthClient, grantType: string, set: TokenSet, user: User | null, context: RequestContext | undefined): Promise<void> {
+    const actor = user === null ? clientActor(client) : userActor(user);
+    const kinds: Array<['access_token' | 'id_token' | 'refresh_token', string | undefined]> = [
+      ['access_token', set.accessToken],
+      ['id_token', set.idToken],
+      ['refresh_token', set.refreshToken],
+    ];
+    for (const [kind, token] of kinds) {
+      if (token === undefined) continue;
+      const tokenTarget: AuditTarget = { id: tokenId(token), type: kind, alternateId: grantType, displayName: kind === 'access_token' ? 'Access Token' : kind === 'id_token' ? 'OIDC ID Token' : 'Refresh Token' };
+      await recordEvent(
+        this.o.events,
+        authEvent(`app.oauth2.as.token.grant.${kind}`, `OAuth2 ${tokenTarget.displayName ?? kind} granted (${grantType})`, actor, 'SUCCESS', {
+          target: [clientTarget(client, server), tokenTarget],
+        }),
+        context,
+      );
     }
   }
 
-  private async authorizationCode(server: AuthorizationServer, client: OAuthClient, params: TokenParams): Promise<TokenResponse> {
+  private async recordRevoke(server: AuthorizationServer, client: OAuthClient, kind: 'access_token' | 'refresh_token', reason: string, userId: string | null, context: RequestContext | undefined): Promise<void> {
+    const user = userId === null ? null : await this.o.identity.findUserById(userId);
+    await recordEvent(
+      this.o.events,
+      authEvent('app.oauth2.as.token.revoke', `OAuth2 ${kind === 'access_token' ? 'access' : 'refresh'} token revoked (${reason})`, user === null ? clientActor(client) : userActor(user), 'SUCCESS', {
+        reason,
+        target: [clientTarget(client, server), { id: kind, type: kind, alternateId: null, displayName: null }],
+      }),
+      context,
+    );
+  }
+
+  private async authorizationCode(server: AuthorizationServer, client: OAuthClient, params: TokenParams, context: RequestContext | undefined): Promise<{ set: TokenSet; user: User }> {
     allowGrant(client, 'authorization_code');
     const code = params.code;
     const redirectUri = params.redirect_uri;
@@ -71,6 +130,7 @@ export class TokenService {
     if (result.kind === 'replayed') {
       const revoked = await this.o.grants.revokeGrant(result.code.grantId, now);
       this.o.logger.warn({ event: 'oidc.code.replayed', clientId: client.clientId, revoked }, 'authorization code replayed: grant revoked');
+      if (revoked > 0) await this.recordRevoke(server, client, 'access_token', 'code_replayed', result.code.userId, context);
     }
     if (result.kind !== 'consumed') throw invalidGrant('The authorization code is invalid or has expired.');
     const stored = result.code;
@@ -102,10 +162,10 @@ export class TokenService {
       refreshToken: stored.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token'),
     });
     this.o.logger.info({ event: 'oidc.token.issue', grant: 'authorization_code', clientId: client.clientId, userId: user.id }, 'tokens issued');
-    return response(set);
+    return { set, user };
   }
 
-  private async refreshToken(server: AuthorizationServer, client: OAuthClient, params: TokenParams): Promise<TokenResponse> {
+  private async refreshToken(server: AuthorizationServer, client: OAuthClient, params: TokenParams, context: RequestContext | undefined): Promise<{ set: TokenSet; user: User }> {
     allowGrant(client, 'refresh_token');
     const token = params.refresh_token;
     if (!token) throw new OAuthError('invalid_request', 'The request is missing a required parameter: refresh_token.');
@@ -120,6 +180,7 @@ export class TokenService {
     if (rotation.kind === 'reused') {
       const revoked = await this.o.grants.revokeGrant(rotation.token.grantId, now);
       this.o.logger.warn({ event: 'oidc.refresh.reused', clientId: client.clientId, revoked }, 'refresh token reused: family revoked');
+      await this.recordRevoke(server, client, 'refresh_token', 'refresh_token_reused', rotation.token.userId, context);
     }
     if (rotation.kind !== 'rotated') throw invalidGrant('The refresh token is invalid or expired.');
     const previous = rotation.token;
@@ -160,10 +221,10 @@ export class TokenService {
     });
     if (successor.refreshToken !== undefined) set.refreshToken = successor.refreshToken;
     this.o.logger.info({ event: 'oidc.token.issue', grant: 'refresh_token', clientId: client.clientId, userId: user.id }, 'tokens issued');
-    return response(set);
+    return { set, user };
   }
 
-  private async clientCredentials(server: AuthorizationServer, client: OAuthClient, params: TokenParams): Promise<TokenResponse> {
+  private async clientCredentials(server: AuthorizationServer, client: OAuthClient, params: TokenParams): Promise<{ set: TokenSet; user: null }> {
     if (!server.custom) throw new OAuthError('unsupported_grant_type', "The grant type 'client_credentials' is not supported by the org authorization server.");
     allowGrant(client, 'client_credentials');
     if (isPublicClient(client)) throw new OAuthError('invalid_client', 'Client authentication failed.');
@@ -186,7 +247,7 @@ export class TokenService {
       refreshToken: false,
     });
     this.o.logger.info({ event: 'oidc.token.issue', grant: 'client_credentials', clientId: client.clientId }, 'tokens issued');
-    return response(set);
+    return { set, user: null };
   }
 
   /** RFC 7662. Tokens of other clients introspect as inactive; no error reveals why. */
@@ -235,7 +296,7 @@ export class TokenService {
   }
 
   /** RFC 7009: always succeeds for an authenticated client; revoking a refresh token revokes its family. */
-  async revoke(server: AuthorizationServer, presented: PresentedClient | null, params: TokenParams): Promise<void> {
+  async revoke(server: AuthorizationServer, presented: PresentedClient | null, params: TokenParams, context?: RequestContext): Promise<void> {
     const client = await this.o.clients.authenticate(presented);
     const token = params.token;
     if (!token) throw new OAuthError('invalid_request', 'The request is missing a required parameter: token.');
@@ -244,8 +305,9 @@ export class TokenService {
       try {
         const { record, payload } = await this.o.minter.verifyAccessToken(server, token);
         if (record.clientId === client.clientId && typeof payload.jti === 'string') {
-          await this.o.grants.revokeToken(sha256Hex(payload.jti), now);
+          const revoked = await this.o.grants.revokeToken(sha256Hex(payload.jti), now);
           this.o.logger.info({ event: 'oidc.token.revoke', kind: 'access', clientId: client.clientId }, 'token revoked');
+          if (revoked) await this.recordRevoke(server, client, 'access_token', 'revoked_by_client', record.userId, context);
         }
       } catch {
         // Unknown, expired or foreign tokens: nothing to do, and nothing to say (RFC 7009 §2.2).
@@ -256,6 +318,7 @@ export class TokenService {
     if (record !== null && record.kind === 'refresh' && record.clientId === client.clientId && record.serverId === server.id) {
       await this.o.grants.revokeGrant(record.grantId, now);
       this.o.logger.info({ event: 'oidc.token.revoke', kind: 'refresh', clientId: client.clientId }, 'token revoked');
+      await this.recordRevoke(server, client, 'refresh_token', 'revoked_by_client', record.userId, context);
     }
   }
 
@@ -302,6 +365,29 @@ function isLiveRefresh(record: IssuedToken | null, now: Date, server: Authorizat
     record.serverId === server.id &&
     record.clientId === client.clientId
   );
+}
+
+/** The client as the actor of events without a user (client_credentials, refused requests). */
+function clientActor(client: OAuthClient): AuditActor {
+  return { id: client.clientId, type: 'PublicClientApp', alternateId: client.clientId, displayName: client.clientName };
+}
+
+function clientTarget(client: OAuthClient, server: AuthorizationServer): AuditTarget {
+  return { id: client.clientId, type: 'PublicClientApp', alternateId: server.issuer, displayName: client.clientName };
+}
+
+/** The jti of a JWT, or a short hash of an opaque token: never the token itself. */
+function tokenId(token: string): string {
+  const parts = token.split('.');
+  if (parts.length === 3) {
+    try {
+      const payload = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as { jti?: unknown };
+      if (typeof payload.jti === 'string') return payload.jti;
+    } catch {
+      // fall through to the hash
+    }
+  }
+  return `RT.${sha256Hex(token).slice(0, 20)}`;
 }
 
 function response(set: TokenSet): TokenResponse {

@@ -1,21 +1,19 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { RequestContext } from '../audit/audit-event.js';
-import { authEvent, recordEvent, userActor } from '../audit/auth-events.js';
+import { authEvent, recordEvent } from '../audit/auth-events.js';
 import type { EventLog } from '../audit/event-log.js';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
 import { sha256Hex } from '../hashing.js';
-import type { IdentityStore } from '../identity/identity-store.js';
-import type { UserProfile } from '../identity/user.js';
 import type { Logger } from '../logger.js';
+import type { SsoIdentity } from '../provider/identity-provider.js';
 import { randomToken, type Random } from '../random.js';
-import type { SessionService } from '../session/session-service.js';
 import type { GrantStore } from './grant-store.js';
 
 export interface SsoServiceOptions {
   grants: GrantStore;
-  identity: IdentityStore;
-  sessions: SessionService;
+  /** Sessions and users: the identity provider (embedded engine or Okta org). */
+  identity: SsoIdentity;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -43,13 +41,13 @@ export class SsoService {
   }
 
   async grant(sessionToken: string): Promise<string> {
-    const session = await this.o.sessions.requireActive(sessionToken);
+    const session = await this.o.identity.requireActiveSession(sessionToken);
     const now = this.o.clock.now();
     const code = randomToken(this.o.random, 32);
     await this.o.grants.createGrant({
       codeHash: sha256Hex(code),
       userId: session.userId,
-      sessionHash: session.tokenHash,
+      sessionHash: session.sessionHash,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.o.grantLifetimeSeconds * 1000),
     });
@@ -63,10 +61,10 @@ export class SsoService {
     if (grant === null) throw invalidToken();
     // The code is bound to its session: if that session ended meanwhile, the code dies with it.
     const [user, sessionAlive] = await Promise.all([
-      this.o.identity.findUserById(grant.userId),
-      this.o.sessions.isActiveByHash(grant.sessionHash, grant.userId),
+      this.o.identity.findTokenSubject(grant.userId),
+      this.o.identity.isSessionActive(grant.sessionHash, grant.userId),
     ]);
-    if (user === null || !sessionAlive || user.status !== 'ACTIVE') throw invalidToken();
+    if (user === null || !sessionAlive || !user.active) throw invalidToken();
     const iat = Math.floor(now.getTime() / 1000);
     const token = await new SignJWT({ ...profileClaims(user.profile) })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -77,7 +75,9 @@ export class SsoService {
       .setJti(randomToken(this.o.random, 16))
       .sign(this.o.secret);
     this.o.logger.info({ event: 'sso.token', userId: user.id }, 'sso token issued');
-    await recordEvent(this.o.events, authEvent('app.oauth2.as.token.grant', 'OAuth2 token granted (seed /api/sso/token JWT)', userActor(user), 'SUCCESS'), context);
+    const login = typeof user.profile.login === 'string' ? user.profile.login : user.id;
+    const actor = { id: user.id, type: 'User' as const, alternateId: login, displayName: displayName(user.profile) };
+    await recordEvent(this.o.events, authEvent('app.oauth2.as.token.grant', 'OAuth2 token granted (seed /api/sso/token JWT)', actor, 'SUCCESS'), context);
     return token;
   }
 
@@ -101,7 +101,13 @@ export class SsoService {
   }
 }
 
-function profileClaims(profile: UserProfile): Record<string, unknown> {
+/** As userActor: "first last", trimmed. */
+function displayName(profile: Record<string, unknown>): string {
+  const part = (value: unknown) => (typeof value === 'string' ? value : '');
+  return `${part(profile.firstName)} ${part(profile.lastName)}`.trim();
+}
+
+function profileClaims(profile: Record<string, unknown>): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(profile)) if (value !== undefined) claims[key] = value;
   return claims;

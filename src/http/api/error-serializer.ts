@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { isAuthError, type AuthError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
-import { isOktaMapped, toOktaError } from '../wire/okta-errors.js';
+import { fromUpstreamOktaError, isOktaMapped, toOktaError, type OktaErrorBody } from '../wire/okta-errors.js';
 
 /** One entry of Joi's `error.details`, the shape clients of the original read. */
 export interface JoiDetail {
@@ -142,6 +142,23 @@ function fromAuthError(error: AuthError, requestId: string, random: Random): Wir
   if (error.code === 'mail_delivery_failed') {
     return serverError(503, requestId, 'The email could not be delivered; please try again', { 'retry-after': '5' });
   }
+  if (error.code === 'upstream_unavailable') {
+    const upstream = error.upstream;
+    const status = upstream?.status ?? 502;
+    const message =
+      upstream?.kind === 'timeout'
+        ? 'The identity provider did not answer in time; please try again'
+        : upstream?.kind === 'server_error'
+          ? 'The identity provider failed; please try again'
+          : 'The identity provider could not be reached; please try again';
+    return serverError(status, requestId, message, status === 503 ? { 'retry-after': '5' } : {});
+  }
+  if (error.code === 'upstream_error' && error.upstream?.body !== undefined) {
+    const { status, body } = fromUpstreamOktaError(error.upstream.status, error.upstream.body, random);
+    for (const [name, value] of Object.entries(error.upstream.headers ?? {})) headers[name] = value;
+    if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+    return oktaErrorBody(status, headers, body);
+  }
   const code = error.code;
   if (!isOktaMapped(code)) return serverError(500, requestId, 'An unexpected error occurred');
 
@@ -154,6 +171,11 @@ function fromAuthError(error: AuthError, requestId: string, random: Random): Wir
       headers['x-rate-limit-reset'] = String(Math.ceil(error.limit.resetAt.getTime() / 1000));
     }
   }
+  return oktaErrorBody(status, headers, body);
+}
+
+/** OKTA_ERROR: the fields of Okta's SDK error (OktaApiError), as the original spread it. */
+function oktaErrorBody(status: number, headers: Record<string, string>, body: OktaErrorBody): WireError {
   const causeText = body.errorCauses.map((c) => c.errorSummary).join(', ');
   return {
     status,

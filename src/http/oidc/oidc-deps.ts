@@ -36,6 +36,8 @@ export interface OidcDeps {
    * session id (the sid cookie value); rejects for an unknown, used or expired token.
    */
   exchangeSessionToken?: (sessionToken: string, context: RequestContext) => Promise<string>;
+  /** Trusted origins: browser code there may call discovery, /keys, /token, /introspect, /revoke, /userinfo. */
+  corsOrigins: string[];
   /** Cache-Control max-age of /keys. */
   keysMaxAgeSeconds: number;
 }

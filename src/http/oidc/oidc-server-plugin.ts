@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestContext } from '../../core/audit/audit-event.js';
 import { supportedScopes, type AuthorizationServer } from '../../core/oidc/authorization-server.js';
 import type { AuthorizeOutcome, AuthorizeSession } from '../../core/oidc/authorize-service.js';
 import { OAuthError } from '../../core/oidc/oauth-error.js';
@@ -26,6 +27,9 @@ export interface OidcServerPluginOptions {
 export const SID_COOKIE = 'sid';
 export const CSRF_COOKIE = 'lk_csrf';
 export const SIGNIN_PATH = '/oauth2/signin';
+
+/** Where a request came from, for the System Log. */
+const requestContext = (request: FastifyRequest): RequestContext => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id });
 
 /** Path part of an absolute URL under the public URL. */
 const pathOf = (url: string): string => new URL(url).pathname;
@@ -73,6 +77,43 @@ export const oidcServerPlugin: FastifyPluginAsync<OidcServerPluginOptions> = asy
   const secure = deps.publicUrl.startsWith('https:');
   const registration = server.custom ? null : `${server.endpointBase}/clients`;
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+  // CORS (security.md 34): only for the configured trusted origins, the exact origin echoed with
+  // credentials, and only on the JSON endpoints that browser SDKs (AJS) call with fetch. /authorize
+  // and /logout are navigations and need none.
+  const trusted = new Set(deps.corsOrigins);
+  const corsPaths = [
+    discoveryPath,
+    ...(server.custom ? [`${pathOf(server.issuer)}/.well-known/oauth-authorization-server`] : []),
+    ...['keys', 'token', 'introspect', 'revoke', 'userinfo'].map((e) => `${base}/${e}`),
+  ];
+  const corsPathSet = new Set(corsPaths);
+  const trustedOrigin = (request: FastifyRequest): string | null => {
+    const origin = request.headers.origin;
+    return typeof origin === 'string' && trusted.has(origin) ? origin : null;
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (!corsPathSet.has(request.routeOptions.url ?? '')) return;
+    reply.header('vary', 'Origin');
+    const origin = trustedOrigin(request);
+    if (origin === null) return;
+    reply
+      .header('access-control-allow-origin', origin)
+      .header('access-control-allow-credentials', 'true')
+      .header('access-control-expose-headers', 'WWW-Authenticate');
+  });
+  for (const path of corsPaths) {
+    app.options(path, { schema: { hide: true } }, async (request, reply) => {
+      // An untrusted origin gets no CORS headers, so the browser refuses the actual request.
+      if (trustedOrigin(request) !== null) {
+        reply
+          .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+          .header('access-control-allow-headers', 'Accept, Authorization, Content-Type, X-Okta-User-Agent-Extended, X-Requested-With')
+          .header('access-control-max-age', '600');
+      }
+      return reply.code(204).send();
+    });
+  }
 
   app.get(discoveryPath, { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'max-age=86400, must-revalidate');
@@ -152,8 +193,7 @@ export const oidcServerPlugin: FastifyPluginAsync<OidcServerPluginOptions> = asy
     // Like Okta Classic: a sessionToken is ignored when a sid session exists; otherwise it is
     // exchanged (once) for a session whose id becomes the sid cookie, in this same redirect.
     if (session === null && params.sessionToken !== undefined && deps.exchangeSessionToken !== undefined) {
-      const context = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
-      const sid = await deps.exchangeSessionToken(params.sessionToken, context).catch(() => null);
+      const sid = await deps.exchangeSessionToken(params.sessionToken, requestContext(request)).catch(() => null);
       if (sid !== null) {
         const session0 = await deps.sessions.resolve(sid).catch(() => null);
         const hash = deps.sessions.hashOf(sid);
@@ -182,7 +222,7 @@ export const oidcServerPlugin: FastifyPluginAsync<OidcServerPluginOptions> = asy
   app.post(`${base}/token`, { schema: { hide: true } }, async (request, reply) => {
     const params = bodyParams(request);
     noStore(reply);
-    return deps.tokens.token(server, presentedClient(request, params), params);
+    return deps.tokens.token(server, presentedClient(request, params), params, requestContext(request));
   });
 
   app.post(`${base}/introspect`, { schema: { hide: true } }, async (request, reply) => {
@@ -193,7 +233,7 @@ export const oidcServerPlugin: FastifyPluginAsync<OidcServerPluginOptions> = asy
 
   app.post(`${base}/revoke`, { schema: { hide: true } }, async (request, reply) => {
     const params = bodyParams(request);
-    await deps.tokens.revoke(server, presentedClient(request, params), params);
+    await deps.tokens.revoke(server, presentedClient(request, params), params, requestContext(request));
     noStore(reply);
     return reply.code(200).send();
   });

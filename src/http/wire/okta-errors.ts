@@ -1,4 +1,4 @@
-import { type AuthError, type AuthErrorCode } from '../../core/errors.js';
+import { type AuthError, type AuthErrorCode, type UpstreamErrorBody } from '../../core/errors.js';
 import { randomBase62, type Random } from '../../core/random.js';
 
 /** Okta's error object, as both the seed API (inside OKTA_ERROR) and /api/v1 send it. */
@@ -21,7 +21,7 @@ interface OktaMapping {
  * The one table from identity error codes to Okta's codes and HTTP statuses
  * (codes and texts from ../shared/reference/okta-api.md §6).
  */
-const OKTA: Record<Exclude<AuthErrorCode, 'internal' | 'mail_delivery_failed' | 'validation_failed'>, OktaMapping> = {
+const OKTA: Record<Exclude<AuthErrorCode, 'internal' | 'mail_delivery_failed' | 'validation_failed' | 'upstream_error' | 'upstream_unavailable'>, OktaMapping> = {
   duplicate_login: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: login' },
   password_policy: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: password' },
   authentication_failed: { status: 401, errorCode: 'E0000004', summary: 'Authentication failed' },
@@ -83,6 +83,23 @@ export function toOktaError(error: AuthError, code: OktaMappedCode, random: Rand
       errorLink: mapping.errorCode,
       errorId: newErrorId(random),
       errorCauses: causes,
+    },
+  };
+}
+
+/**
+ * An upstream Okta org's error, carried through faithfully: its status, errorCode, errorSummary,
+ * errorLink, errorId and errorCauses (only missing members are filled in).
+ */
+export function fromUpstreamOktaError(status: number, upstream: UpstreamErrorBody, random: Random): { status: number; body: OktaErrorBody } {
+  return {
+    status,
+    body: {
+      errorCode: upstream.errorCode,
+      errorSummary: upstream.errorSummary,
+      errorLink: upstream.errorLink ?? upstream.errorCode,
+      errorId: upstream.errorId ?? newErrorId(random),
+      errorCauses: (upstream.errorCauses ?? []).map((c) => ({ ...c, errorSummary: String(c.errorSummary) })),
     },
   };
 }

@@ -25,6 +25,11 @@ import { authnTransition, AuthnTransitionRefused, canSkipEnroll, startAuthn } fr
 export interface AuthnSettings {
   /** Users without an active factor must enrol one at sign-in (MFA_ENROLL) before SUCCESS. */
   mfaRequired: boolean;
+  /**
+   * Sign-on policy rule "prompt for factor": false lets a right password alone reach SUCCESS even
+   * for users with an active factor (the application enforces its own second factor). Default true.
+   */
+  promptForFactor?: boolean;
   /** Okta's showLockoutFailures: answer LOCKED_OUT instead of the usual 401 for a locked account. */
   showLockoutFailures: boolean;
   /** Sliding lifetime of a stateToken, and the transaction's hard limit. */
@@ -186,7 +191,7 @@ export class AuthnService {
         stateTokenHash: sha256Hex(stateToken),
         sessionTokenHash: sha256Hex(sessionToken),
         userId: user.id,
-        hasActiveFactor: active.length > 0,
+        hasActiveFactor: active.length > 0 && this.o.settings.promptForFactor !== false,
         relayState: input.relayState,
         options: {
           multiOptionalFactorEnroll: input.options.multiOptionalFactorEnroll ?? false,

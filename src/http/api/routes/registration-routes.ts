@@ -14,7 +14,7 @@ export function registrationRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: UserIdResponse, ...errors },
     },
     handler: async (request) => {
-      const { userId, otpSent } = await deps.registration.register(request.body, requestContext(request));
+      const { userId, otpSent } = await deps.provider.register(request.body, requestContext(request));
       return otpSent ? { userId } : { userId, otpSent };
     },
   });
@@ -27,7 +27,7 @@ export function registrationRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: SuccessResponse, ...errors },
     },
     handler: async (request) => {
-      await deps.registration.activate(request.body.userId, request.body.otp, requestContext(request));
+      await deps.provider.activate(request.body.userId, request.body.otp, requestContext(request));
       return { success: true };
     },
   });

@@ -1,10 +1,12 @@
 import type { ApiApp } from '../api-app.js';
 import type { FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
 import { AuthError } from '../../../core/errors.js';
-import { authEvent, userActor } from '../../../core/audit/auth-events.js';
 import { toOktaSession, toOktaUser } from '../../wire/okta-objects.js';
 import { requestContext } from '../../wire/request-context.js';
 import type { ApiDeps } from '../api-deps.js';
+import type {
+  OktaSessionSchema} from '../schemas.js';
 import {
   ErrorResponse,
   LoginBody,
@@ -89,11 +91,11 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
       response: { 200: LoginResponse, ...errors },
     },
     handler: async (request) => {
-      const result = await deps.login.login({ login: request.body.email, password: request.body.password, ip: request.ip, context: requestContext(request) });
+      const result = await deps.provider.login({ email: request.body.email, password: request.body.password, ip: request.ip, context: requestContext(request) });
       if (result.kind === 'factor_not_active') return { userId: result.userId };
-      const user = await deps.identity.findUserById(result.started.session.userId);
-      if (user === null) throw new AuthError('authentication_failed', 'Authentication failed');
-      return toOktaSession(result.started.session, result.started.token, user, deps.wire);
+      const view = result.session;
+      // An upstream org's session object goes out as the org sent it (its status set to the local MFA state).
+      return view.source === 'local' ? toOktaSession(view.session, view.token, view.user, deps.wire) : (view.document as Static<typeof OktaSessionSchema>);
     },
   });
 
@@ -110,8 +112,8 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
     handler: async (request) => {
       const { userId, otp, sessionId } = request.body;
       const context = requestContext(request);
-      if (otp === undefined) await deps.mfa.send(userId, context);
-      else await deps.mfa.verify({ userId, otp, ...(sessionId !== undefined ? { sessionToken: sessionId } : {}), context });
+      if (otp === undefined) await deps.provider.mfaSend(userId, context);
+      else await deps.provider.mfaVerify({ userId, otp, ...(sessionId !== undefined ? { sessionId } : {}), context });
       return { success: true };
     },
   });
@@ -119,12 +121,7 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
   app.post('/logout', {
     schema: { summary: 'End the session', tags: ['seed'], body: SessionBody, response: { 200: SuccessResponse, ...errors } },
     handler: async (request) => {
-      // Whose session it was, for the System Log; an unknown session ends as before (end() decides).
-      const ending = deps.events === undefined ? null : await deps.sessions.resolve(request.body.sessionId).catch(() => null);
-      await deps.sessions.end(request.body.sessionId);
-      deps.logger.info({ event: 'session.end' }, 'session ended');
-      const user = ending === null ? null : await deps.identity.findUserById(ending.userId);
-      if (user !== null) await deps.events?.record(authEvent('user.session.end', 'User logout from Okta', userActor(user), 'SUCCESS'), requestContext(request));
+      await deps.provider.logout(request.body.sessionId, requestContext(request));
       return { success: true };
     },
   });
@@ -139,10 +136,9 @@ export function sessionRoutes(app: ApiApp, deps: ApiDeps): void {
     },
     preValidation: async (request) => readGetBody(request, app.initialConfig.bodyLimit ?? 65_536),
     handler: async (request) => {
-      const session = await deps.sessions.requireActive(sessionIdOf(request));
-      const user = await deps.identity.findUserById(session.userId);
-      if (user === null) throw new AuthError('invalid_session', 'Invalid session', { resource: 'Session' });
-      return toOktaUser(user, deps.wire);
+      const view = await deps.provider.getUserBySession(sessionIdOf(request));
+      // An upstream org's user object goes out as the org sent it.
+      return view.source === 'local' ? toOktaUser(view.user, deps.wire) : (view.document as Static<typeof OktaUserSchema>);
     },
   });
 }
