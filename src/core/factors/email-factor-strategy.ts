@@ -9,6 +9,7 @@ import { oktaId, type Random } from '../random.js';
 import type { Factor } from './factor.js';
 import type { FactorStore } from './factor-store.js';
 import type { ChallengeOutcome, EnrollInput, EnrollResult, FactorStrategy, VerifyOutcome } from './factor-strategy.js';
+import { factorAlreadySetUp } from './enrolment.js';
 
 export interface EmailFactorStrategyOptions {
   factors: FactorStore;
@@ -37,11 +38,7 @@ export class EmailFactorStrategy implements FactorStrategy {
       });
     }
     const existing = (await this.o.factors.listFactors(user.id)).find((f) => f.factorType === 'email');
-    if (existing !== undefined) {
-      throw new AuthError('validation_failed', 'factorType', {
-        causes: [{ summary: 'A factor of this type is already set up.', location: 'factorType' }],
-      });
-    }
+    if (existing !== undefined) throw factorAlreadySetUp();
     const now = this.o.clock.now();
     const factor = await this.o.factors.createFactor({
       id: oktaId(this.o.random, 'emf'),

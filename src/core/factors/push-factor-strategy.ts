@@ -14,6 +14,7 @@ import type { Factor } from './factor.js';
 import type { FactorStore } from './factor-store.js';
 import type { ChallengeOutcome, EnrollInput, EnrollResult, FactorStrategy, VerifyOutcome } from './factor-strategy.js';
 import { pushResult, type PushPurpose, type PushTransaction, type PushTransactionStore } from './push-transaction.js';
+import { clearPendingEnrolment } from './enrolment.js';
 
 export interface PushFactorStrategyOptions {
   factors: FactorStore;
@@ -54,14 +55,7 @@ export class PushFactorStrategy implements FactorStrategy {
 
   async enroll(user: User, input: EnrollInput, context: RequestContext | null): Promise<EnrollResult> {
     const existing = (await this.o.factors.listFactors(user.id)).find((f) => f.factorType === 'push');
-    if (existing !== undefined) {
-      if (existing.status === 'ACTIVE') {
-        throw new AuthError('validation_failed', 'factorType', {
-          causes: [{ summary: 'A factor of this type is already set up.', location: 'factorType' }],
-        });
-      }
-      await this.o.factors.deleteFactor(existing.id);
-    }
+    await clearPendingEnrolment(this.o.factors, existing);
     const now = this.o.clock.now();
     const factor = await this.o.factors.createFactor({
       id: oktaId(this.o.random, 'opf'),

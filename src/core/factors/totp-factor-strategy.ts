@@ -12,6 +12,7 @@ import type { Factor, FactorProvider } from './factor.js';
 import type { FactorStore } from './factor-store.js';
 import type { ChallengeOutcome, EnrollInput, EnrollResult, FactorStrategy, VerifyOutcome } from './factor-strategy.js';
 import type { SecretCipher } from './secret-cipher.js';
+import { clearPendingEnrolment } from './enrolment.js';
 
 export interface TotpFactorStrategyOptions {
   factors: FactorStore;
@@ -60,15 +61,7 @@ export class TotpFactorStrategy implements FactorStrategy {
       throw new AuthError('validation_failed', 'provider', { causes: [{ summary: 'provider: The provider is not supported for this factor type.', location: 'provider' }] });
     }
     const existing = (await this.o.factors.listFactors(user.id)).find((f) => f.factorType === this.factorType && f.provider === provider);
-    if (existing !== undefined) {
-      if (existing.status === 'ACTIVE') {
-        throw new AuthError('validation_failed', 'factorType', {
-          causes: [{ summary: 'A factor of this type is already set up.', location: 'factorType' }],
-        });
-      }
-      // An unfinished enrolment is replaced: its secret was never proven, a new one starts over.
-      await this.o.factors.deleteFactor(existing.id);
-    }
+    await clearPendingEnrolment(this.o.factors, existing);
     const now = this.o.clock.now();
     const id = oktaId(this.o.random, PREFIX[provider]);
     const secret = base32Encode(this.o.random.bytes(SECRET_BYTES));
