@@ -12,7 +12,7 @@ import { installCleanupHandlers, makeTempDir, onInterrupt, REPO } from './lib/ch
 import { assertBuilt, startLatchkey, type Backend, type LatchkeyServer } from './lib/latchkey.js';
 import { assertLoopback, describe, setDefaultRepeat, type Measurement } from './lib/load.js';
 import { contention, currentLoad, describeMachine, machineLine } from './lib/machine.js';
-import { parseOptions, selected, USAGE, type BenchOptions } from './lib/options.js';
+import { BenchError, parseOptions, selected, USAGE, type BenchOptions } from './lib/options.js';
 import { monotonicMicros, summarizeProfile, type ProfileSummary } from './lib/profile.js';
 import { compare, markdownProfile, markdownResults, rate, replaceBlock, textReport, type BenchResult, type Row } from './lib/report.js';
 import { referenceGroups } from './refs/index.js';
@@ -231,7 +231,7 @@ function profileTargets(options: BenchOptions, rows: Row[]): LatchkeyScenario[] 
   if (Array.isArray(options.profile)) {
     return options.profile.map((id) => {
       const named = latchkeyScenarios.find((s) => s.id === id && s.run !== undefined);
-      if (named === undefined) throw new Error(`--profile=${id}: no measurable scenario with that id`);
+      if (named === undefined) throw new BenchError(`--profile=${id}: no measurable scenario with that id`);
       return named;
     });
   }
@@ -293,6 +293,7 @@ async function main(): Promise<number> {
   }
   const options = parsed;
   setDefaultRepeat(options.repeat);
+  if (Array.isArray(options.profile)) profileTargets(options, []); // a wrong id fails now, not after the run
   installCleanupHandlers();
   assertBuilt();
   const started = new Date();
@@ -384,7 +385,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    const text = error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench: ${text}\n`);
+    process.exit(error instanceof BenchError ? 2 : 1);
   },
 );

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, makeTempDir, REPO, startNode, waitForHttp, type Child } from './children.js';
 import { assertLoopback } from './load.js';
+import { BenchError } from './options.js';
 
 export const MAIN_JS = join(REPO, 'dist', 'main.js');
 const CLI_JS = join(REPO, 'dist', 'cli.js');
@@ -36,7 +37,7 @@ export interface StartLatchkeyOptions {
 
 export function assertBuilt(): void {
   if (!existsSync(MAIN_JS)) {
-    throw new Error(`${MAIN_JS} is missing: build first (npm run build; npm run bench does it for you)`);
+    throw new BenchError(`${MAIN_JS} is missing: build first (npm run build; npm run bench does it for you)`);
   }
 }
 

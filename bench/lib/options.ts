@@ -1,3 +1,6 @@
+/** A mistake in how the runner was called or prepared: printed as one message, without a stack. */
+export class BenchError extends Error {}
+
 /** The runner's command-line options; defaults keep a full run (both backends, all references) under 10 minutes on 2 cores. */
 export interface BenchOptions {
   warmupSeconds: number;
@@ -66,7 +69,7 @@ export const USAGE = `npm run bench -- [options]
 
 function positive(name: string, raw: string, allowZero = false): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new Error(`--${name} must be a positive number (got "${raw}")`);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) throw new BenchError(`--${name} must be a positive number (got "${raw}")`);
   return value;
 }
 
@@ -74,10 +77,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = { ...DEFAULTS, only: [] };
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (match === null) throw new Error(`unknown argument "${arg}"\n\n${USAGE}`);
+    if (match === null) throw new BenchError(`unknown argument "${arg}"\n\n${USAGE}`);
     const [, name = '', value] = match;
     const need = () => {
-      if (value === undefined || value === '') throw new Error(`--${name} needs a value`);
+      if (value === undefined || value === '') throw new BenchError(`--${name} needs a value`);
       return value;
     };
     switch (name) {
@@ -131,14 +134,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         options.sessions = 10_000;
         break;
       default:
-        throw new Error(`unknown option --${name}\n\n${USAGE}`);
+        throw new BenchError(`unknown option --${name}\n\n${USAGE}`);
     }
   }
   // Bounded by construction: no option can make one phase run for more than 2 minutes.
   if (options.warmupSeconds + options.durationSeconds * options.repeat > 120) {
-    throw new Error('--warmup + --duration × --repeat must stay within 120 s');
+    throw new BenchError('--warmup + --duration × --repeat must stay within 120 s');
   }
-  if (options.sessions > 1_000_000) throw new Error('--sessions must stay within 1,000,000');
+  if (options.sessions > 1_000_000) throw new BenchError('--sessions must stay within 1,000,000');
   return options;
 }
 

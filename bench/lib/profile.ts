@@ -110,7 +110,7 @@ export function summarizeProfile(file: string, scenario: string, window?: { from
     percent: busyUs > 0 ? (100 * us) / busyUs : 0,
   });
   return {
-    file,
+    file: relative(REPO, file),
     scenario,
     windowed,
     sampledMs: totalUs / 1000,
