@@ -125,7 +125,12 @@ export async function createLatchkey(config: Config, logger: FastifyBaseLogger, 
     const mailer = new RetryingMailer({ inner, logger, ...(overrides.sleep ? { sleep: overrides.sleep } : {}) });
 
     const hasher =
-      overrides.hasher ?? new Argon2PasswordHasher({ memoryCost: config.argon2.memoryCost, timeCost: config.argon2.timeCost, random });
+      overrides.hasher ?? new Argon2PasswordHasher({
+        memoryCost: config.argon2.memoryCost,
+        timeCost: config.argon2.timeCost,
+        maxConcurrent: config.argon2.maxConcurrent,
+        random,
+      });
     const otps = new OtpService({
       store: stores.otps,
       clock,

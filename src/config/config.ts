@@ -44,6 +44,7 @@ export const ConfigEnvSchema = Type.Object({
   RATE_LIMIT_OTP_VERIFY_PER_ACCOUNT: Int({ default: 30, minimum: 1, maximum: 1_000_000, description: 'per minute' }),
   RATE_LIMIT_API_PER_IP: Int({ default: 1200, minimum: 1, maximum: 10_000_000, description: 'per minute, /api' }),
   ARGON2_MEMORY_KIB: Int({ default: 19_456, minimum: 19_456, maximum: 4_194_304, description: 'OWASP minimum' }),
+  ARGON2_MAX_CONCURRENT: Int({ default: 3, minimum: 1, maximum: 64, description: 'hashes in flight; keep below UV_THREADPOOL_SIZE' }),
   ARGON2_TIME_COST: Int({ default: 2, minimum: 2, maximum: 20, description: 'OWASP minimum' }),
   BODY_LIMIT_BYTES: Int({ default: 65_536, minimum: 1024, maximum: 10_485_760, description: 'request body cap' }),
   ERRORS_AS_200: Type.Boolean({ default: false, description: 'answer 200 to errors, for clients of the original' }),
@@ -116,7 +117,7 @@ export interface Config {
   session: { idleSeconds: number; maxSeconds: number };
   lockout: { threshold: number; durationSeconds: number };
   rateLimits: { loginPerIp: number; loginPerAccount: number; otpVerifyPerAccount: number; apiPerIp: number };
-  argon2: { memoryCost: number; timeCost: number };
+  argon2: { memoryCost: number; timeCost: number; maxConcurrent: number };
   bodyLimitBytes: number;
   errorsAs200: boolean;
   trustProxy: boolean;
@@ -292,7 +293,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       otpVerifyPerAccount: c.RATE_LIMIT_OTP_VERIFY_PER_ACCOUNT,
       apiPerIp: c.RATE_LIMIT_API_PER_IP,
     },
-    argon2: { memoryCost: c.ARGON2_MEMORY_KIB, timeCost: c.ARGON2_TIME_COST },
+    argon2: { memoryCost: c.ARGON2_MEMORY_KIB, timeCost: c.ARGON2_TIME_COST, maxConcurrent: c.ARGON2_MAX_CONCURRENT },
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     errorsAs200: c.ERRORS_AS_200,
     trustProxy: c.TRUST_PROXY,

@@ -1,6 +1,7 @@
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import type { PasswordHasher } from '../core/identity/password-hasher.js';
 import { cryptoRandom, randomToken, type Random } from '../core/random.js';
+import { Gate } from './gate.js';
 
 export interface Argon2Params {
   /** KiB. */
@@ -12,7 +13,15 @@ export interface Argon2Params {
 export interface Argon2PasswordHasherOptions extends Partial<Argon2Params> {
   /** Source of the dummy password. */
   random?: Random;
+  /**
+   * Hashes allowed on libuv's thread pool at once; the rest wait in line. Default 3: libuv's
+   * default pool of 4 minus one, so WebCrypto (jose's HMAC and RSA), fs and dns always find a free thread during a
+   * login storm instead of queueing behind seconds of argon2.
+   */
+  maxConcurrent?: number;
 }
+
+
 
 /**
  * The package declares its enums as ambient `const enum`s, which isolatedModules cannot read and
@@ -61,6 +70,7 @@ export class Argon2PasswordHasher implements PasswordHasher {
   private readonly ceiling: Argon2Params;
   private readonly random: Random;
   private dummy: Promise<string> | undefined;
+  private readonly gate: Gate;
 
   constructor(options: Argon2PasswordHasherOptions = {}) {
     this.params = {
@@ -78,10 +88,11 @@ export class Argon2PasswordHasher implements PasswordHasher {
       parallelism: Math.max(VERIFY_CEILING.parallelism, this.params.parallelism),
     };
     this.random = options.random ?? cryptoRandom;
+    this.gate = new Gate(Math.max(1, options.maxConcurrent ?? 3));
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, this.options);
+    return this.gate.run(() => hash(password, this.options));
   }
 
   async verify(encoded: string, password: string): Promise<boolean> {
@@ -89,7 +100,7 @@ export class Argon2PasswordHasher implements PasswordHasher {
     if (parsed === undefined || exceeds(parsed.params, this.ceiling)) return false;
     try {
       // Parameters, salt and algorithm come from the encoded string.
-      return await verify(encoded, password);
+      return await this.gate.run(() => verify(encoded, password));
     } catch {
       // Malformed salt or digest, or a bad parameter combination: not a match, by contract.
       return false;

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { RequestContext } from '../audit/audit-event.js';
 import { authEvent, recordEvent } from '../audit/auth-events.js';
@@ -36,8 +37,12 @@ const invalidToken = (cause?: unknown) => new AuthError('invalid_token', 'Invali
  * HS256 JWT carrying the user's profile, verified with an allow-list of one algorithm.
  */
 export class SsoService {
+  private readonly key: Promise<webcrypto.CryptoKey>;
+
   constructor(private readonly o: SsoServiceOptions) {
     if (o.secret.byteLength < 32) throw new Error('the SSO signing secret must be at least 32 bytes');
+    // Imported once: jose would otherwise import the raw bytes into a CryptoKey on every sign and verify.
+    this.key = webcrypto.subtle.importKey('raw', o.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   async grant(sessionToken: string): Promise<string> {
@@ -73,7 +78,7 @@ export class SsoService {
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.o.tokenLifetimeSeconds)
       .setJti(randomToken(this.o.random, 16))
-      .sign(this.o.secret);
+      .sign(await this.key);
     this.o.logger.info({ event: 'sso.token', userId: user.id }, 'sso token issued');
     const login = typeof user.profile.login === 'string' ? user.profile.login : user.id;
     const actor = { id: user.id, type: 'User' as const, alternateId: login, displayName: displayName(user.profile) };
@@ -84,7 +89,7 @@ export class SsoService {
   /** The profile inside a valid token; invalid_token for any other alg, bad signature, expiry or issuer. */
   async verify(token: string): Promise<Record<string, unknown>> {
     try {
-      const { payload } = await jwtVerify(token, this.o.secret, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ['HS256'],
         issuer: this.o.issuer,
         requiredClaims: ['sub', 'exp', 'iat'],
