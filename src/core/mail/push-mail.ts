@@ -1,4 +1,5 @@
 import type { MailMessage } from './mail-message.js';
+import { escapeHtml } from '../html.js';
 
 export interface PushMailInput {
   to: string;
@@ -13,8 +14,6 @@ export interface PushMailInput {
   firstName?: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 /** Request data comes from the network: one line, bounded, so it cannot forge extra body lines. */
 const oneLine = (value: string, max = 200): string => value.replace(/\s+/g, ' ').trim().slice(0, max);
 const utcText = (date: Date): string => `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 19)} UTC`;

@@ -1,4 +1,5 @@
 import type { MailMessage } from './mail-message.js';
+import { escapeHtml } from '../html.js';
 
 export interface OtpMailInput {
   to: string;
@@ -12,9 +13,6 @@ export interface OtpMailInput {
   firstName?: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 
 /** Names come from user input: keep them on one line so they cannot forge extra body lines. */
 const oneLine = (value: string): string => value.replace(/\s+/g, ' ').trim();

@@ -8,6 +8,7 @@ import { toSeedError } from './error-serializer.js';
 import { registrationRoutes } from './routes/registration-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { ssoRoutes } from './routes/sso-routes.js';
+import { rateLimitHeaders } from '../wire/rate-limit-headers.js';
 
 
 /**
@@ -23,9 +24,7 @@ export const apiPlugin: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
 
   api.addHook('onRequest', async (request, reply) => {
     const result = await enforceLimit(deps.limiter, rule, request.ip, deps.clock.now());
-    reply.header('x-rate-limit-limit', String(result.limit));
-    reply.header('x-rate-limit-remaining', String(result.remaining));
-    reply.header('x-rate-limit-reset', String(Math.ceil(result.resetAt.getTime() / 1000)));
+    reply.headers(rateLimitHeaders(result));
   });
 
   api.setErrorHandler(async (error, request, reply) => {

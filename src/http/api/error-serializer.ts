@@ -2,6 +2,8 @@ import type { FastifyError } from 'fastify';
 import { isAuthError, type AuthError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
 import { fromUpstreamOktaError, isOktaMapped, toOktaError, type OktaErrorBody } from '../wire/okta-errors.js';
+import type { AjvLikeError } from '../wire/ajv-error.js';
+import { rateLimitErrorHeaders } from '../wire/rate-limit-headers.js';
 
 /** One entry of Joi's `error.details`, the shape clients of the original read. */
 export interface JoiDetail {
@@ -17,12 +19,6 @@ export interface WireError {
   headers: Record<string, string>;
 }
 
-interface AjvLikeError {
-  instancePath?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
 
 function pathOf(instancePath: string | undefined): (string | number)[] {
   if (!instancePath) return [];
@@ -163,14 +159,7 @@ function fromAuthError(error: AuthError, requestId: string, random: Random): Wir
   if (!isOktaMapped(code)) return serverError(500, requestId, 'An unexpected error occurred');
 
   const { status, body } = toOktaError(error, code, random);
-  if (error.code === 'rate_limited') {
-    if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-    if (error.limit !== undefined) {
-      headers['x-rate-limit-limit'] = String(error.limit.limit);
-      headers['x-rate-limit-remaining'] = String(error.limit.remaining);
-      headers['x-rate-limit-reset'] = String(Math.ceil(error.limit.resetAt.getTime() / 1000));
-    }
-  }
+  Object.assign(headers, rateLimitErrorHeaders(error));
   return oktaErrorBody(status, headers, body);
 }
 

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MailboxStore } from '../../core/mail/mailbox-store.js';
+import { escapeHtml } from '../../core/html.js';
 
 export interface DevMailboxDeps {
   mailbox: MailboxStore;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * The development mailbox: mail that would have been sent, newest first.

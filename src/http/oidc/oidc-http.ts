@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PresentedClient } from '../../core/oidc/client-service.js';
 import { OAuthError } from '../../core/oidc/oauth-error.js';
 import { toOAuthWireError } from './oauth-error-serializer.js';
+import { escapeHtml } from '../../core/html.js';
+
+export { escapeHtml };
 
 export type Params = Record<string, string | undefined>;
 
@@ -109,8 +112,6 @@ export function setCookie(reply: FastifyReply, name: string, value: string, opti
   reply.header('set-cookie', [...list, parts.join('; ')]);
 }
 
-export const escapeHtml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** JSON safe to embed in a <script type="application/json"> element. */
 export const jsonForHtml = (value: unknown): string =>

@@ -9,6 +9,7 @@ import type { OktaWireContext } from '../wire/okta-objects.js';
 import { lockedOutTransaction, toAuthnTransaction } from './authn-wire.js';
 import type { OktaDeps } from './okta-deps.js';
 import { parseLenientJson } from './lenient-json.js';
+import { rateLimitHeaders } from '../wire/rate-limit-headers.js';
 
 const StateToken = Type.String({ minLength: 1, maxLength: 256 });
 const PassCode = Type.String({ maxLength: 64 });
@@ -53,11 +54,8 @@ export const requestContext = (request: FastifyRequest): RequestContext => ({
   requestId: request.id,
 });
 
-function rateLimitHeaders(reply: FastifyReply, limit: RateLimitResult | null): void {
-  if (limit === null) return;
-  reply.header('x-rate-limit-limit', String(limit.limit));
-  reply.header('x-rate-limit-remaining', String(limit.remaining));
-  reply.header('x-rate-limit-reset', String(Math.ceil(limit.resetAt.getTime() / 1000)));
+function setRateLimitHeaders(reply: FastifyReply, limit: RateLimitResult | null): void {
+  if (limit !== null) reply.headers(rateLimitHeaders(limit));
 }
 
 /**
@@ -101,7 +99,7 @@ function declareAuthnRoutes(app: ApiApp, deps: OktaDeps): void {
         { username: body.username, password: body.password, options: body.options ?? {}, relayState: body.relayState ?? null },
         requestContext(request),
       );
-      rateLimitHeaders(reply, result.rateLimit);
+      setRateLimitHeaders(reply, result.rateLimit);
       if (result.kind === 'locked_out') return lockedOutTransaction(wireOf(request));
       return answer(request, result.view);
     },

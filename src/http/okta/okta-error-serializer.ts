@@ -2,6 +2,8 @@ import type { FastifyError } from 'fastify';
 import { isAuthError } from '../../core/errors.js';
 import type { Random } from '../../core/random.js';
 import { isOktaMapped, newErrorId, toOktaError, type OktaErrorBody } from '../wire/okta-errors.js';
+import type { AjvLikeError } from '../wire/ajv-error.js';
+import { rateLimitErrorHeaders } from '../wire/rate-limit-headers.js';
 
 export interface OktaWireError {
   status: number;
@@ -9,12 +11,6 @@ export interface OktaWireError {
   headers: Record<string, string>;
 }
 
-interface AjvLikeError {
-  instancePath?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
 
 const plain = (status: number, errorCode: string, errorSummary: string, random: Random, causes: string[] = []): OktaWireError => ({
   status,
@@ -40,14 +36,7 @@ export function toOktaWireError(error: unknown, random: Random): OktaWireError {
     }
     if (!isOktaMapped(code)) return plain(500, 'E0000009', 'Internal Server Error', random);
     const { status, body } = toOktaError(error, code, random);
-    const headers: Record<string, string> = {};
-    if (code === 'rate_limited' && error.limit !== undefined) {
-      headers['x-rate-limit-limit'] = String(error.limit.limit);
-      headers['x-rate-limit-remaining'] = String(error.limit.remaining);
-      headers['x-rate-limit-reset'] = String(Math.ceil(error.limit.resetAt.getTime() / 1000));
-      if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-    }
-    return { status, body, headers };
+    return { status, body, headers: rateLimitErrorHeaders(error) };
   }
   const fe = error as Partial<FastifyError> & { validation?: AjvLikeError[] };
   if (Array.isArray(fe.validation)) {

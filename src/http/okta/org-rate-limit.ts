@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { AuthError } from '../../core/errors.js';
 import type { RateLimiter, RateLimitRule } from '../../core/ratelimit/rate-limiter.js';
+import { rateLimitHeaders } from '../wire/rate-limit-headers.js';
 
 /**
  * Okta's org-wide per-minute limit for one route group (okta-api.md §6), as a preHandler.
@@ -18,11 +19,8 @@ export function orgRateLimit(
   return async (_request, reply) => {
     const now = deps.clock.now();
     const result = await deps.limiter.hit(rule, 'org', now);
-    const reset = String(Math.ceil(result.resetAt.getTime() / 1000));
     reply.header('date', now.toUTCString());
-    reply.header('x-rate-limit-limit', String(result.limit));
-    reply.header('x-rate-limit-remaining', String(result.remaining));
-    reply.header('x-rate-limit-reset', reset);
+    reply.headers(rateLimitHeaders(result));
     if (!result.allowed) {
       throw new AuthError('rate_limited', 'API call exceeded rate limit due to too many requests.', {
         retryAfterSeconds: Math.max(1, Math.ceil((result.resetAt.getTime() - now.getTime()) / 1000)),
